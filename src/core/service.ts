@@ -1,0 +1,35 @@
+/**
+ * What a service folder exports: its identity on the wire, its lazily loaded SDK model, and the
+ * list of operations it implements (the only registry: no decorators, no scanning). Operations in
+ * the model but not listed answer with the uniform NotImplemented error.
+ */
+import type { Caller } from "./context.js";
+import type { Operation } from "./define-op.js";
+import type { StorePort } from "./store-port.js";
+
+export type ProtocolName = "ec2" | "query" | "json" | "rest-json" | "rest-xml";
+
+export interface ServiceDefinition {
+  /** Cloudbox's short name, e.g. "ec2", "sts", "states". */
+  readonly name: string;
+  /** The SigV4 signing name in the credential scope, e.g. "ec2", "states", "events", "s3". */
+  readonly signingName: string;
+  /** The endpoint prefix of the service's hostnames (e.g. "states" for states.us-east-1.amazonaws.com). */
+  readonly endpointPrefix: string;
+  readonly protocol: ProtocolName;
+  /** Loads the official SDK client module; called on the service's first request only. */
+  readonly loadSdk: () => Promise<Record<string, unknown>>;
+  /** The client class exported by that module, e.g. "EC2Client". */
+  readonly clientClass: string;
+  /** Global services (STS's global endpoint, IAM) keep their state under a fixed region. */
+  readonly global?: boolean;
+  readonly operations: readonly Operation[];
+  /** The service's table migrations, applied in order at startup. */
+  readonly migrations?: readonly string[];
+  /**
+   * Optional: map an access key id that this service issued (e.g. STS temporary credentials) to
+   * its caller. The gateway asks each service that has this hook before applying the default
+   * rule (a 12-digit access key id is that account; anything else is the default account).
+   */
+  readonly resolveCaller?: (store: StorePort, accessKeyId: string) => Caller | undefined;
+}

@@ -1,0 +1,14 @@
+/** The rest-json protocol codec (placeholder: being written). */
+import type { ProtocolCodec } from "./codec.js";
+import { AwsError } from "../core/index.js";
+
+const todo = (): never => {
+  throw new AwsError("NotImplemented", "The rest-json protocol codec is not written yet.", { status: 501, fault: "server" });
+};
+
+export const restJsonCodec: ProtocolCodec = {
+  resolveOperation: todo,
+  parseInput: todo,
+  serializeOutput: todo,
+  serializeError: todo,
+};

@@ -1,0 +1,14 @@
+/** The rest-xml protocol codec (placeholder: being written). */
+import type { ProtocolCodec } from "./codec.js";
+import { AwsError } from "../core/index.js";
+
+const todo = (): never => {
+  throw new AwsError("NotImplemented", "The rest-xml protocol codec is not written yet.", { status: 501, fault: "server" });
+};
+
+export const restXmlCodec: ProtocolCodec = {
+  resolveOperation: todo,
+  parseInput: todo,
+  serializeOutput: todo,
+  serializeError: todo,
+};
