@@ -25,7 +25,8 @@ export const commonErrors = {
   /** JSON and rest-json protocols use ValidationException for schema violations. */
   validation: (message: string) => new AwsError("ValidationException", message, { status: 400 }),
   serialization: (message: string) => new AwsError("SerializationException", message, { status: 400 }),
-  malformedQueryString: (message: string) => new AwsError("MalformedQueryString", message, { status: 404 }) // AWS lists it as 404: https://docs.aws.amazon.com/cloudsearch/latest/developerguide/CommonErrors.html,
+  // AWS lists MalformedQueryString as HTTP 404: https://docs.aws.amazon.com/cloudsearch/latest/developerguide/CommonErrors.html
+  malformedQueryString: (message: string) => new AwsError("MalformedQueryString", message, { status: 404 }),
   malformedXml: (message = "The XML you provided was not well-formed or did not validate against our published schema.") =>
     new AwsError("MalformedXML", message, { status: 400 }),
   requestEntityTooLarge: (limit: number) =>
