@@ -21,6 +21,13 @@ export interface ServiceDefinition {
   readonly loadSdk: () => Promise<Record<string, unknown>>;
   /** The client class exported by that module, e.g. "EC2Client". */
   readonly clientClass: string;
+  /**
+   * Optional: the X-Amz-Target prefix of a json-protocol service (e.g. "AWSStepFunctions"), so
+   * that the gateway can route an unsigned request by its target without loading the model.
+   */
+  readonly targetPrefix?: string;
+  /** Optional: the largest request body this service accepts (bytes); the gateway's default otherwise. */
+  readonly maxBodyBytes?: number;
   /** Global services (STS's global endpoint, IAM) keep their state under a fixed region. */
   readonly global?: boolean;
   readonly operations: readonly Operation[];
