@@ -1,10 +1,21 @@
 /**
- * Amazon EC2 (protocol "ec2"). Implemented so far: DescribeRegions, DescribeAvailabilityZones.
+ * Amazon EC2 (protocol "ec2"). Operations come from the resource families, each in its own
+ * folder: vpc/ (VPCs, subnets, gateways, route tables), security/ (security groups, network
+ * ACLs, prefix lists), compute/ (ENIs, instances, instance types, volumes, snapshots),
+ * connectivity/ (peering, transit gateways, endpoints, flow logs). foundation/ holds what they
+ * share (the resource store, tags, Describe* paging and filters, NotFound errors).
  * Every other operation of the model answers NotImplemented.
  */
 import type { ServiceDefinition } from "../../core/index.js";
 import { describeAvailabilityZones } from "./availability-zones.js";
+import * as compute from "./compute/index.js";
+import * as connectivity from "./connectivity/index.js";
+import { resourceMigrations, tagOperations } from "./foundation/index.js";
 import { describeRegions } from "./regions.js";
+import * as security from "./security/index.js";
+import * as vpc from "./vpc/index.js";
+
+const families = [vpc, security, compute, connectivity];
 
 export const ec2Service: ServiceDefinition = {
   name: "ec2",
@@ -13,5 +24,6 @@ export const ec2Service: ServiceDefinition = {
   protocol: "ec2",
   loadSdk: () => import("@aws-sdk/client-ec2") as unknown as Promise<Record<string, unknown>>,
   clientClass: "EC2Client",
-  operations: [describeRegions, describeAvailabilityZones],
+  operations: [describeRegions, describeAvailabilityZones, ...tagOperations, ...families.flatMap((f) => f.operations)],
+  migrations: [...resourceMigrations, ...families.flatMap((f) => f.migrations)],
 };

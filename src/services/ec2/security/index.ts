@@ -1,0 +1,5 @@
+/** EC2 resource family "security": its operations and table migrations (filled in as it is built). */
+import type { Operation } from "../../../core/index.js";
+
+export const operations: readonly Operation[] = [];
+export const migrations: readonly string[] = [];
