@@ -1,0 +1,42 @@
+/**
+ * The rest protocols' override table: operations whose real bytes deviate from what walking the
+ * model produces. Each entry shows the real bytes and the evidence. Keep it short; everything
+ * else is generic.
+ */
+
+export interface OutputBodyOverride {
+  /** Returns the whole response body for the output (content type application/xml). */
+  body: (output: Record<string, unknown>, xmlNamespace: string | undefined) => string;
+}
+
+const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * Keyed by "<model.name>:<Operation>".
+ *
+ * s3:GetBucketLocation. The model makes LocationConstraint a member of an output structure whose
+ * xmlName is also LocationConstraint, so the generic walk would nest the element in itself. S3
+ * answers with the constraint as the text of the root element
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html):
+ *
+ *   <?xml version="1.0" encoding="UTF-8"?>
+ *   <LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-west-1</LocationConstraint>
+ *
+ * and an empty element for us-east-1. botocore reads the root's text (its
+ * parse_get_bucket_location handler); the SDK v3 reads the root's text node as the member.
+ */
+export const outputBodyOverrides: ReadonlyMap<string, OutputBodyOverride> = new Map([
+  [
+    "s3:GetBucketLocation",
+    {
+      body: (output, ns) => {
+        const v = output.LocationConstraint;
+        const attr = ns ? ` xmlns="${escape(ns)}"` : "";
+        const head = '<?xml version="1.0" encoding="UTF-8"?>';
+        return v === undefined || v === null || v === ""
+          ? `${head}<LocationConstraint${attr}/>`
+          : `${head}<LocationConstraint${attr}>${escape(String(v))}</LocationConstraint>`;
+      },
+    },
+  ],
+]);
