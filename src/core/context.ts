@@ -4,6 +4,7 @@
  */
 import type { Clock } from "./clock.js";
 import type { Logger } from "./logger.js";
+import type { ServiceRuntime } from "./service.js";
 import type { StorePort } from "./store-port.js";
 
 export interface Caller {
@@ -28,4 +29,6 @@ export interface OperationContext {
   log: Logger;
   /** Data that runtime configured for services (e.g. AZ pins, regions data); read-only. */
   settings: Readonly<Record<string, unknown>>;
+  /** Background-work ports (scheduling, in-memory SDK clients); see ServiceRuntime. */
+  runtime?: ServiceRuntime;
 }

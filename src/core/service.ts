@@ -3,9 +3,37 @@
  * list of operations it implements (the only registry: no decorators, no scanning). Operations in
  * the model but not listed answer with the uniform NotImplemented error.
  */
+import type { SchedulingClock } from "./clock.js";
 import type { Caller } from "./context.js";
+import type { Logger } from "./logger.js";
 import type { Operation } from "./define-op.js";
 import type { StorePort } from "./store-port.js";
+
+/** SDK v3 client configuration (endpoint, region, credentials and, in memory, a request handler). */
+export interface AwsClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  requestHandler?: unknown;
+}
+
+/**
+ * What runtime gives a service for work outside a request (Step Functions executions, Lambda
+ * environments, EventBridge deliveries): the store, a clock that can schedule, a logger, the
+ * settings, and SDK clients that call Cloudbox itself (architecture rule 3: services call each
+ * other through the API). A service keeps per-instance workers keyed by this object (a WeakMap),
+ * never in module-level state.
+ */
+export interface ServiceRuntime {
+  readonly store: StorePort;
+  readonly clock: SchedulingClock;
+  readonly log: Logger;
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** The URL Cloudbox listens on (for processes it starts, such as Lambda runtimes). */
+  endpoint(): string;
+  /** A client config that reaches Cloudbox in memory, signed as the given account and Region. */
+  sdkConfig(options: { accountId: string; region: string }): AwsClientConfig;
+}
 
 export type ProtocolName = "ec2" | "query" | "json" | "rest-json" | "rest-xml";
 
@@ -38,5 +66,9 @@ export interface ServiceDefinition {
    * its caller. The gateway asks each service that has this hook before applying the default
    * rule (a 12-digit access key id is that account; anything else is the default account).
    */
-  readonly resolveCaller?: (store: StorePort, accessKeyId: string) => Caller | undefined;
+  readonly resolveCaller?: (store: StorePort, accessKeyId: string, nowMs?: number) => Caller | undefined;
+  /** Optional: starts background work (e.g. resumes executions after a restart). */
+  readonly start?: (runtime: ServiceRuntime) => void | Promise<void>;
+  /** Optional: stops background work (before the store closes). */
+  readonly stop?: (runtime: ServiceRuntime) => void | Promise<void>;
 }
