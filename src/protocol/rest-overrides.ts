@@ -3,13 +3,13 @@
  * model produces. Each entry shows the real bytes and the evidence. Keep it short; everything
  * else is generic.
  */
+import { escapeXml } from "./xml-escape.js";
 
 export interface OutputBodyOverride {
   /** Returns the whole response body for the output (content type application/xml). */
   body: (output: Record<string, unknown>, xmlNamespace: string | undefined) => string;
 }
 
-const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * Keyed by "<model.name>:<Operation>".
@@ -31,11 +31,11 @@ export const outputBodyOverrides: ReadonlyMap<string, OutputBodyOverride> = new 
     {
       body: (output, ns) => {
         const v = output.LocationConstraint;
-        const attr = ns ? ` xmlns="${escape(ns)}"` : "";
+        const attr = ns ? ` xmlns="${escapeXml(ns)}"` : "";
         const head = '<?xml version="1.0" encoding="UTF-8"?>';
         return v === undefined || v === null || v === ""
           ? `${head}<LocationConstraint${attr}/>`
-          : `${head}<LocationConstraint${attr}>${escape(String(v))}</LocationConstraint>`;
+          : `${head}<LocationConstraint${attr}>${escapeXml(String(v))}</LocationConstraint>`;
       },
     },
   ],

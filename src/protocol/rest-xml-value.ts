@@ -14,6 +14,7 @@
  * A fast-xml-parser was tried first, but it leaves numeric character references (`&#xD;`)
  * undecoded, which the SDK's parser decodes; a hand parser keeps both sides in agreement.
  */
+import { escapeXml, escapeXmlAttr } from "./xml-escape.js";
 import { asBuffer, formatTimestamp, fromBase64, lowerFirst, parseTimestamp, plainBytes, toBytes, toDate } from "./http-bindings.js";
 import type { Shape } from "./model.js";
 
@@ -300,10 +301,8 @@ export const readXmlScalar = (shape: Shape, raw: string, path: string): unknown 
 // ---------------------------------------------------------------------------------------------
 // Writing
 
-const escapeText = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#xD;");
-const escapeAttr = (s: string): string =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/\r/g, "&#xD;").replace(/\n/g, "&#xA;").replace(/\t/g, "&#x9;");
+const escapeText = escapeXml;
+const escapeAttr = escapeXmlAttr;
 
 const nsAttr = (shape: Shape, parentNs: string | undefined): [string, string] | undefined => {
   const ns = shape.traits.xmlNamespace;

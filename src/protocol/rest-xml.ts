@@ -41,6 +41,7 @@ import { isHead } from "./rest-json.js";
 import { outputBodyOverrides } from "./rest-overrides.js";
 import { parseXml, readXmlStruct, writeXmlStruct, XmlSyntaxError, XmlValueError, type XmlElement } from "./rest-xml-value.js";
 import type { ServiceModel, Shape } from "./model.js";
+import { escapeXml } from "./xml-escape.js";
 
 const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 const isBody = (_name: string, m: Shape) => bindingOf(m) === "body";
@@ -182,23 +183,22 @@ export const restXmlCodec: ProtocolCodec = {
     for (const [k, v] of Object.entries(error.fields)) {
       if (shape?.members.has(k) || v === undefined || v === null || typeof v === "object" || k.toLowerCase() === "message") continue;
       if (!/^[A-Za-z_][\w.-]*$/.test(k)) continue;
-      fieldsXml += `<${k}>${escape(String(v))}</${k}>`;
+      fieldsXml += `<${k}>${escapeXml(String(v))}</${k}>`;
     }
     for (const [k, v] of Object.entries(error.headers)) headers[k.toLowerCase()] = v;
-    const code = `<Code>${escape(error.code)}</Code><Message>${escape(error.message)}</Message>`;
+    const code = `<Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message>`;
     let body: string;
     if (model.name === "s3") {
-      body = `${XML_DECL}<Error>${code}${fieldsXml}<RequestId>${escape(meta.requestId)}</RequestId><HostId>${hostId(meta.requestId)}</HostId></Error>`;
+      body = `${XML_DECL}<Error>${code}${fieldsXml}<RequestId>${escapeXml(meta.requestId)}</RequestId><HostId>${hostId(meta.requestId)}</HostId></Error>`;
     } else {
       const type = error.fault === "server" ? "Receiver" : "Sender";
-      const ns = model.xmlNamespace ? ` xmlns="${escape(model.xmlNamespace)}"` : "";
-      body = `${XML_DECL}<ErrorResponse${ns}><Error><Type>${type}</Type>${code}${fieldsXml}</Error><RequestId>${escape(meta.requestId)}</RequestId></ErrorResponse>`;
+      const ns = model.xmlNamespace ? ` xmlns="${escapeXml(model.xmlNamespace)}"` : "";
+      body = `${XML_DECL}<ErrorResponse${ns}><Error><Type>${type}</Type>${code}${fieldsXml}</Error><RequestId>${escapeXml(meta.requestId)}</RequestId></ErrorResponse>`;
     }
     return { status: error.status, headers, body: isHead(op) ? "" : body };
   },
 };
 
-const escape = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 const writeBody = (model: ServiceModel, shape: Shape, value: Record<string, unknown>, headers: Record<string, string>): Buffer | string => {
   const payload = payloadMember(shape);

@@ -374,7 +374,7 @@ describe("ec2 codec with the real EC2Client", () => {
     await expectError(ec2, new DescribeRegionsCommand({}), {
       rewrite: (req) => ({ ...req, body: Buffer.from(String(req.body) + "&RegionName.1=%E0%A4%A") }),
       name: "MalformedQueryString",
-      status: 400,
+      status: 404, // AWS's query-protocol common errors list MalformedQueryString as 404
     });
     assert.equal(codeOf(() => ec2Codec.resolveOperation(ec2Model, rawRequest("Version=2016-11-15"))).code, "MissingAction");
     assert.deepEqual(codeOf(() => ec2Codec.resolveOperation(ec2Model, rawRequest("Action=Nope"))), {
@@ -526,7 +526,7 @@ describe("query codec with the real STSClient", () => {
     await expectError(sts, new GetCallerIdentityCommand({}), {
       rewrite: (req) => ({ ...req, body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-15&x=%") }),
       name: "MalformedQueryString",
-      status: 400,
+      status: 404, // AWS's query-protocol common errors list MalformedQueryString as 404
     });
     await expectError(sts, new GetCallerIdentityCommand({}), {
       rewrite: (req) => ({ ...req, body: Buffer.from("Version=2011-06-15") }),

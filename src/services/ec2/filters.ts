@@ -37,34 +37,54 @@ export interface FilterOptions<T> {
   unknownFilter?: (name: string) => AwsError;
 }
 
-const patternCache = new Map<string, RegExp>();
+type Token = { kind: "char"; c: string } | { kind: "one" } | { kind: "any" };
 
-/** Compiles an EC2 filter value with `*` and `?` wildcards into an anchored RegExp. */
-export const wildcardPattern = (value: string): RegExp => {
-  let re = patternCache.get(value);
-  if (re) return re;
-  let src = "^";
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === "\\" && i + 1 < value.length && "*?\\".includes(value[i + 1])) {
-      src += "\\" + value[++i];
-    } else if (c === "*") src += "[\\s\\S]*";
-    else if (c === "?") src += "[\\s\\S]";
-    else src += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+/** Splits an EC2 filter value into literal characters and the `*` / `?` wildcards. */
+const tokenize = (pattern: string): Token[] => {
+  const tokens: Token[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length && "*?\\".includes(pattern[i + 1])) tokens.push({ kind: "char", c: pattern[++i] });
+    else if (c === "*") {
+      if (tokens.at(-1)?.kind !== "any") tokens.push({ kind: "any" }); // runs of * mean one *
+    } else if (c === "?") tokens.push({ kind: "one" });
+    else tokens.push({ kind: "char", c });
   }
-  re = new RegExp(src + "$", "s");
-  if (patternCache.size > 1000) patternCache.clear();
-  patternCache.set(value, re);
-  return re;
+  return tokens;
+};
+
+/**
+ * Whether text matches an EC2 filter value with `*` and `?` wildcards. A linear-space matcher
+ * with single-star backtracking (no RegExp: values can be tens of thousands of characters long).
+ */
+export const wildcardMatch = (pattern: string, text: string): boolean => {
+  if (!pattern.includes("*") && !pattern.includes("?") && !pattern.includes("\\")) return pattern === text;
+  const p = tokenize(pattern);
+  let ti = 0;
+  let pi = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < text.length) {
+    const tok = p[pi];
+    if (tok && (tok.kind === "one" || (tok.kind === "char" && tok.c === text[ti]))) {
+      ti++;
+      pi++;
+    } else if (tok && tok.kind === "any") {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else return false;
+  }
+  while (p[pi]?.kind === "any") pi++;
+  return pi === p.length;
 };
 
 export const matchesAny = (actual: FilterValue, patterns: readonly string[]): boolean => {
   if (actual === undefined || actual === null) return false;
   const values = (Array.isArray(actual) ? actual : [actual]).map(String);
-  return patterns.some((p) => {
-    const re = wildcardPattern(p);
-    return values.some((v) => re.test(v));
-  });
+  return patterns.some((p) => values.some((v) => wildcardMatch(p, v)));
 };
 
 /** A predicate for one item, or throws the unknown-filter error before any item is read. */
