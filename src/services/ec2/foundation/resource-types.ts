@@ -30,6 +30,8 @@ export const RESOURCE_TYPES: readonly ResourceTypeInfo[] = [
   t("network-acl", "acl", "InvalidNetworkAclID.NotFound", "networkAcl ID"),
   t("prefix-list", "pl", "InvalidPrefixListID.NotFound", "prefix list ID"),
   t("network-interface", "eni", "InvalidNetworkInterfaceID.NotFound", "networkInterface ID"),
+  // Not taggable: ENI attachment ids (eni-attach-…) only need their NotFound (DetachNetworkInterface).
+  t("network-interface-attachment", "eni-attach", "InvalidAttachmentID.NotFound", "attachment ID"),
   t("instance", "i", "InvalidInstanceID.NotFound", "instance ID"),
   t("volume", "vol", "InvalidVolume.NotFound", "volume"),
   t("snapshot", "snap", "InvalidSnapshot.NotFound", "snapshot"),
