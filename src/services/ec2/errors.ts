@@ -40,3 +40,24 @@ export const ec2Errors = {
   invalidSigningRegion: (region: string) =>
     new AwsError("SignatureDoesNotMatch", `Credential should be scoped to a valid region, not '${region}'. `, { status: 403 }),
 } as const;
+
+/** Builds a 400 error of one code; the message comes from the family that answers with it. */
+const withCode = (code: string) => (message: string) => new AwsError(code, message, { status: 400 });
+
+/**
+ * Codes that several EC2 resource families answer with (errors-overview). Each code appears
+ * here once; the families' errors.ts build the message and call these.
+ */
+export const ec2Codes = {
+  dependencyViolation: withCode("DependencyViolation"),
+  operationNotPermitted: withCode("OperationNotPermitted"),
+  incorrectState: withCode("IncorrectState"),
+  invalidParameter: withCode("InvalidParameter"),
+  invalidParameterCombination: withCode("InvalidParameterCombination"),
+  routeAlreadyExists: withCode("RouteAlreadyExists"),
+  invalidRouteNotFound: withCode("InvalidRoute.NotFound"),
+  invalidAssociationIdNotFound: withCode("InvalidAssociationID.NotFound"),
+  invalidIpAddressInUse: withCode("InvalidIPAddress.InUse"),
+  vpcIdNotSpecified: withCode("VPCIdNotSpecified"),
+  resourceAlreadyAssociated: withCode("Resource.AlreadyAssociated"),
+} as const;

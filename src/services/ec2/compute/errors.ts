@@ -6,6 +6,7 @@
  * ../foundation/resource-types.ts; InvalidParameterValue / MissingParameter come from core.
  */
 import { AwsError, commonErrors } from "../../../core/index.js";
+import { ec2Codes } from "../errors.js";
 
 const e = (code: string, message: string) => new AwsError(code, message, { status: 400 });
 
@@ -28,13 +29,13 @@ export const computeErrors = {
   /** RunInstances ImageId that is not an ami- id. */
   invalidAmiIdMalformed: (id: string) => e("InvalidAMIID.Malformed", `Invalid id: "${id}" (expecting "ami-...")`),
 
-  invalidParameterCombination: (message: string) => e("InvalidParameterCombination", message),
+  invalidParameterCombination: (message: string) => ec2Codes.invalidParameterCombination(message),
 
   /** errors-overview: "you can't specify a security group and subnet that are in different VPCs". */
-  invalidParameter: (message: string) => e("InvalidParameter", message),
+  invalidParameter: (message: string) => ec2Codes.invalidParameter(message),
 
   /** A private address already taken in the subnet (errors-overview: InvalidIPAddress.InUse). */
-  ipAddressInUse: (address: string) => e("InvalidIPAddress.InUse", `Address ${address} is in use.`),
+  ipAddressInUse: (address: string) => ec2Codes.invalidIpAddressInUse(`Address ${address} is in use.`),
 
   /** errors-overview: InsufficientFreeAddressesInSubnet. */
   insufficientFreeAddresses: (subnetId: string) =>
@@ -68,7 +69,7 @@ export const computeErrors = {
     ),
 
   /** errors-overview: IncorrectState (a volume or snapshot in the wrong state). */
-  incorrectState: (message: string) => e("IncorrectState", message),
+  incorrectState: (message: string) => ec2Codes.incorrectState(message),
 
   /**
    * AttachVolume across AZs. Real answer (kubernetes-sigs/aws-ebs-csi-driver logs):
@@ -101,10 +102,10 @@ export const computeErrors = {
     e("InsufficientCidrBlocks", `There are not enough free cidr blocks in the specified subnet ${subnetId} to satisfy the request.`),
 
   /** errors-overview: OperationNotPermitted. */
-  operationNotPermitted: (message: string) => e("OperationNotPermitted", message),
+  operationNotPermitted: (message: string) => ec2Codes.operationNotPermitted(message),
   /**
    * errors-overview: VPCIdNotSpecified ("You have no default VPC in which to carry out the
    * request"); RunInstances without a subnet in an account whose default VPC was deleted.
    */
-  vpcIdNotSpecified: () => e("VPCIdNotSpecified", "No default VPC for this user"),
+  vpcIdNotSpecified: () => ec2Codes.vpcIdNotSpecified("No default VPC for this user"),
 } as const;

@@ -6,6 +6,7 @@
  * cited on each factory. NotFound codes live in foundation/resource-types.ts.
  */
 import { AwsError, commonErrors } from "../../../core/index.js";
+import { ec2Codes } from "../errors.js";
 
 const e = (code: string, message: string): AwsError => new AwsError(code, message, { status: 400 });
 
@@ -28,14 +29,14 @@ export const connectivityErrors = {
    * ("Peering pcx-12345 is not active. Peering options can be added only to active peerings.",
    * grem11n/terraform-aws-vpc-peering#21).
    */
-  operationNotPermitted: (message: string) => e("OperationNotPermitted", message),
+  operationNotPermitted: (message: string) => ec2Codes.operationNotPermitted(message),
 
   /**
    * errors-overview: "IncorrectState — The resource is in an incorrect state for the request."
    * DeleteTransitGateway with attachments: "tgw-… has non-deleted Transit Gateway Attachments:
    * tgw-attach-…." (hashicorp/terraform-provider-aws#7196, gruntwork-io/cloud-nuke#744).
    */
-  incorrectState: (message: string) => e("IncorrectState", message),
+  incorrectState: (message: string) => ec2Codes.incorrectState(message),
 
   /**
    * A second attachment of the same VPC to the same transit gateway (terraform-provider-aws#10852:
@@ -56,17 +57,17 @@ export const connectivityErrors = {
   duplicateSubnetsInSameZone: (message: string) => e("DuplicateSubnetsInSameZone", message),
 
   /** errors-overview: "DependencyViolation — The specified object has dependent resources." */
-  dependencyViolation: (message: string) => e("DependencyViolation", message),
+  dependencyViolation: (message: string) => ec2Codes.dependencyViolation(message),
 
   /**
    * errors-overview: "RouteAlreadyExists — A route for the specified CIDR block already exists in
    * this route table." (also for transit gateway route tables).
    */
-  routeAlreadyExists: (message: string) => e("RouteAlreadyExists", message),
+  routeAlreadyExists: (message: string) => ec2Codes.routeAlreadyExists(message),
 
   /** errors-overview: "InvalidRoute.NotFound — The specified route does not exist in the specified route table." */
   routeNotFound: (cidr: string, rtbId: string) =>
-    e("InvalidRoute.NotFound", `No route with destination-cidr-block ${cidr} in Transit Gateway Route Table ${rtbId}`),
+    ec2Codes.invalidRouteNotFound(`No route with destination-cidr-block ${cidr} in Transit Gateway Route Table ${rtbId}`),
 
   /**
    * errors-overview: "Resource.AlreadyAssociated — The specified resource is already in use."
@@ -74,7 +75,7 @@ export const connectivityErrors = {
    * ("one association per attachment",
    * https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html).
    */
-  resourceAlreadyAssociated: (message: string) => e("Resource.AlreadyAssociated", message),
+  resourceAlreadyAssociated: (message: string) => ec2Codes.resourceAlreadyAssociated(message),
 
   /**
    * errors-overview: "InvalidServiceName — The name of the AWS service is not valid." (CreateVpcEndpoint
@@ -83,10 +84,10 @@ export const connectivityErrors = {
   invalidServiceName: (name: string) => e("InvalidServiceName", `The Vpc Endpoint Service '${name}' does not exist`),
 
   /** errors-overview: "InvalidParameter — A parameter specified in a request is not valid, is unsupported, or cannot be used." */
-  invalidParameter: (message: string) => e("InvalidParameter", message),
+  invalidParameter: (message: string) => ec2Codes.invalidParameter(message),
 
   /** errors-overview: "InvalidParameterCombination — Indicates an incorrect combination of parameters, or a missing parameter." */
-  invalidParameterCombination: (message: string) => e("InvalidParameterCombination", message),
+  invalidParameterCombination: (message: string) => ec2Codes.invalidParameterCombination(message),
 
   /**
    * errors-overview: "FlowLogAlreadyExists — A flow log with the specified configuration already

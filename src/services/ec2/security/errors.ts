@@ -6,6 +6,7 @@
  * otherwise they follow the errors-overview description.
  */
 import { AwsError, commonErrors } from "../../../core/index.js";
+import { ec2Codes } from "../errors.js";
 
 const e = (code: string, message: string) => new AwsError(code, message, { status: 400 });
 
@@ -22,7 +23,7 @@ export const securityErrors = {
   groupIdMalformed: (id: string) => e("InvalidGroupId.Malformed", `Invalid id: "${id}" (expecting "sg-...")`),
 
   /** errors-overview: VPCIdNotSpecified — "You have no default VPC in which to carry out the request. Specify a VPC ID or import a VPC." */
-  vpcIdNotSpecified: () => e("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC."),
+  vpcIdNotSpecified: () => ec2Codes.vpcIdNotSpecified("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC."),
 
   /**
    * errors-overview: CannotDelete — "You cannot delete the 'default' security group in your VPC".
@@ -32,7 +33,7 @@ export const securityErrors = {
   cannotDeleteDefaultGroup: (id: string) => e("CannotDelete", `the specified group: "${id}" name: "default" cannot be deleted by a user`),
 
   /** errors-overview: DependencyViolation — the resource has a dependent object. */
-  dependencyViolation: (id: string) => e("DependencyViolation", `resource ${id} has a dependent object`),
+  dependencyViolation: (id: string) => ec2Codes.dependencyViolation(`resource ${id} has a dependent object`),
 
   /**
    * Real message seen in galaxyproject/cloudlaunch#56:
@@ -72,7 +73,7 @@ export const securityErrors = {
     e("InvalidNetworkAclEntry.NotFound", `The specified network ACL entry (rule ${ruleNumber}, ${egress ? "egress" : "ingress"}) does not exist in ${aclId}.`),
 
   /** errors-overview: InvalidAssociationID.NotFound — "The specified association ID does not exist." */
-  associationNotFound: (id: string) => e("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`),
+  associationNotFound: (id: string) => ec2Codes.invalidAssociationIdNotFound(`The association ID '${id}' does not exist`),
 
   // ---- managed prefix lists ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@
  * on core's commonErrors so that the code itself stays in core.
  */
 import { AwsError, commonErrors } from "../../../core/index.js";
+import { ec2Codes } from "../errors.js";
 
 const e = (code: string, message: string): AwsError => new AwsError(code, message, { status: 400 });
 
@@ -29,11 +30,11 @@ export const vpcErrors = {
   invalidVpcCidrAssociation: (id: string) =>
     e("InvalidVpcCidrBlockAssociationID.NotFound", `The vpc CIDR block association ID '${id}' does not exist`),
   /** errors-overview: "OperationNotPermitted — The specified operation is not allowed." */
-  operationNotPermitted: (message: string) => e("OperationNotPermitted", message),
+  operationNotPermitted: (message: string) => ec2Codes.operationNotPermitted(message),
 
   // -- lifecycle ---------------------------------------------------------------------------------
   /** errors-overview: "DependencyViolation — The specified object has dependent resources." */
-  dependencyViolation: (noun: string, id: string) => e("DependencyViolation", `The ${noun} '${id}' has dependencies and cannot be deleted.`),
+  dependencyViolation: (noun: string, id: string) => ec2Codes.dependencyViolation(`The ${noun} '${id}' has dependencies and cannot be deleted.`),
   /** errors-overview: "DefaultVpcAlreadyExists — A default VPC already exists in the AWS Region." */
   defaultVpcAlreadyExists: () => e("DefaultVpcAlreadyExists", "A Default VPC already exists for this account in this region."),
   /** errors-overview: "DefaultSubnetAlreadyExistsInAvailabilityZone — A default subnet already exists in the specified Availability Zone. You can have only one default subnet per Availability Zone." */
@@ -45,30 +46,30 @@ export const vpcErrors = {
   invalidSubnetCidrAssociation: (id: string) =>
     e("InvalidSubnetCidrBlockAssociationID.NotFound", `The subnet CIDR block with association ID '${id}' does not exist`),
   /** errors-overview: "Resource.AlreadyAssociated — The specified resource is already in use." */
-  resourceAlreadyAssociated: (message: string) => e("Resource.AlreadyAssociated", message),
+  resourceAlreadyAssociated: (message: string) => ec2Codes.resourceAlreadyAssociated(message),
   /** errors-overview: "Gateway.NotAttached — An internet gateway is not attached to a VPC." */
   gatewayNotAttached: (message: string) => e("Gateway.NotAttached", message),
   /** errors-overview: "InvalidIPAddress.InUse — The specified IP address is already in use." */
-  ipAddressInUse: (address: string) => e("InvalidIPAddress.InUse", `Address ${address} is in use.`),
+  ipAddressInUse: (address: string) => ec2Codes.invalidIpAddressInUse(`Address ${address} is in use.`),
   /** errors-overview: "InvalidAddress.NotFound — The specified Elastic IP address that you are describing cannot be found." */
   addressNotFound: (ip: string) => e("InvalidAddress.NotFound", `Address '${ip}' not found.`),
   /** errors-overview: "InvalidAssociationID.NotFound — The specified association ID does not exist." */
-  associationNotFound: (id: string) => e("InvalidAssociationID.NotFound", `The association ID '${id}' does not exist`),
+  associationNotFound: (id: string) => ec2Codes.invalidAssociationIdNotFound(`The association ID '${id}' does not exist`),
   /** errors-overview: "InvalidParameterCombination — Indicates an incorrect combination of parameters, or a missing parameter." */
-  invalidParameterCombination: (message: string) => e("InvalidParameterCombination", message),
+  invalidParameterCombination: (message: string) => ec2Codes.invalidParameterCombination(message),
   /** errors-overview: "InvalidParameter — A parameter specified in a request is not valid, is unsupported, or cannot be used." */
-  invalidParameter: (message: string) => e("InvalidParameter", message),
+  invalidParameter: (message: string) => ec2Codes.invalidParameter(message),
   /** errors-overview: "IncorrectState — The resource is in an incorrect state for the request." */
-  incorrectState: (message: string) => e("IncorrectState", message),
+  incorrectState: (message: string) => ec2Codes.incorrectState(message),
   /** errors-overview: "UnsupportedTenancy"-family: a tenancy value the VPC does not support. */
   invalidTenancy: (value: string) => commonErrors.invalidParameterValue(`Value (${value}) for parameter instanceTenancy is invalid.`),
 
   // -- routes --------------------------------------------------------------------------------------
   /** errors-overview: "RouteAlreadyExists — A route for the specified CIDR block already exists in this route table." */
-  routeAlreadyExists: (destination: string) => e("RouteAlreadyExists", `The route identified by ${destination} already exists.`),
+  routeAlreadyExists: (destination: string) => ec2Codes.routeAlreadyExists(`The route identified by ${destination} already exists.`),
   /** errors-overview: "InvalidRoute.NotFound — The specified route does not exist in the specified route table." */
   routeNotFound: (kind: string, destination: string, routeTableId: string) =>
-    e("InvalidRoute.NotFound", `no route with ${kind} ${destination} in route table ${routeTableId}`),
+    ec2Codes.invalidRouteNotFound(`no route with ${kind} ${destination} in route table ${routeTableId}`),
 
   // -- InvalidParameterValue messages ----------------------------------------------------------------
   invalidAvailabilityZone: (zone: string, valid: readonly string[]) =>
