@@ -7,6 +7,7 @@ import type { SchedulingClock } from "./clock.js";
 import type { Caller } from "./context.js";
 import type { Logger } from "./logger.js";
 import type { Operation } from "./define-op.js";
+import type { HttpRequest, HttpResponse } from "./http.js";
 import type { StorePort } from "./store-port.js";
 
 /** SDK v3 client configuration (endpoint, region, credentials and, in memory, a request handler). */
@@ -67,6 +68,15 @@ export interface ServiceDefinition {
    * rule (a 12-digit access key id is that account; anything else is the default account).
    */
   readonly resolveCaller?: (store: StorePort, accessKeyId: string, nowMs?: number) => Caller | undefined;
+  /**
+   * Optional: serves Cloudbox's own HTTP routes under /_cloudbox/ that the gateway does not know
+   * (e.g. Lambda code downloads at /_cloudbox/lambda/code/...). The gateway asks each service with
+   * this hook in order; the first response wins; undefined means "not mine".
+   */
+  readonly internalRoute?: (
+    req: HttpRequest,
+    runtime: ServiceRuntime,
+  ) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
   /** Optional: starts background work (e.g. resumes executions after a restart). */
   readonly start?: (runtime: ServiceRuntime) => void | Promise<void>;
   /** Optional: stops background work (before the store closes). */
