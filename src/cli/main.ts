@@ -9,7 +9,8 @@ import { HELP } from "./help.js";
 
 export const main = async (argv: readonly string[]): Promise<number> => {
   const [command, ...rest] = argv;
-  if (command !== "az-map" && (rest.includes("--help") || rest.includes("-h"))) {
+  const ownHelp = ["az-map", "max-pods", "probe"];
+  if (!ownHelp.includes(command ?? "") && (rest.includes("--help") || rest.includes("-h"))) {
     process.stdout.write(HELP);
     return 0;
   }
@@ -23,6 +24,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
         return await (await import("./reset.js")).reset(rest);
       case "az-map":
         return await (await import("./az-map.js")).run(rest);
+      case "max-pods":
+        return await (await import("./max-pods.js")).run(rest);
       case undefined:
       case "help":
       case "--help":

@@ -151,6 +151,14 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
     server = createServer({ keepAlive: true }, gateway.listener);
     // Idle keep-alive sockets of SDK clients: keep them a while, but let stop() end them.
     server.keepAliveTimeout = 60_000;
+    // CONNECT (proxy tunnels) never reaches the request listener: answer it in AWS's JSON error
+    // shape instead of leaving the client without a response.
+    server.on("connect", (_req, socket: Socket) => {
+      const body = JSON.stringify({ __type: "MethodNotAllowedException", message: "CONNECT is not supported." });
+      socket.end(
+        `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    });
     const sockets = new Set<Socket>();
     server.on("connection", (s: Socket) => {
       s.setNoDelay(true);
