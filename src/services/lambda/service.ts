@@ -1,6 +1,44 @@
-/** AWS Lambda (protocol rest-json). Implemented: ListFunctions. */
+/**
+ * AWS Lambda (protocol rest-json): functions that really run, locally, through the Lambda Runtime
+ * API. Implemented: CreateFunction, GetFunction, GetFunctionConfiguration, ListFunctions,
+ * DeleteFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion,
+ * ListVersionsByFunction, Invoke, aliases, reserved concurrency, the resource policy and function
+ * URL configs. The stop hook kills every execution environment.
+ */
 import type { ServiceDefinition } from "../../core/index.js";
-import { listFunctions } from "./functions.js";
+import { stopEnvironments } from "./environments.js";
+import { lambdaInternalRoute } from "./http-routes.js";
+import {
+  createFunction,
+  deleteFunction,
+  getFunction,
+  getFunctionConfiguration,
+  listFunctions,
+  listVersionsByFunction,
+  publishVersion,
+  updateFunctionCode,
+  updateFunctionConfiguration,
+} from "./functions.js";
+import { invoke } from "./invoke.js";
+import {
+  addPermission,
+  createAlias,
+  createFunctionUrlConfig,
+  deleteAlias,
+  deleteFunctionConcurrency,
+  deleteFunctionUrlConfig,
+  getAlias,
+  getFunctionConcurrency,
+  getFunctionUrlConfig,
+  getPolicy,
+  listAliases,
+  listFunctionUrlConfigs,
+  putFunctionConcurrency,
+  removePermission,
+  updateAlias,
+  updateFunctionUrlConfig,
+} from "./resources.js";
+import { lambdaMigrations } from "./store.js";
 
 export const lambdaService: ServiceDefinition = {
   name: "lambda",
@@ -9,5 +47,41 @@ export const lambdaService: ServiceDefinition = {
   protocol: "rest-json",
   loadSdk: () => import("@aws-sdk/client-lambda") as unknown as Promise<Record<string, unknown>>,
   clientClass: "LambdaClient",
-  operations: [listFunctions],
+  // Direct zip uploads: 50 MB zipped, base64 in the JSON body (Lambda quotas).
+  maxBodyBytes: 70 * 1024 * 1024,
+  operations: [
+    createFunction,
+    getFunction,
+    getFunctionConfiguration,
+    listFunctions,
+    deleteFunction,
+    updateFunctionCode,
+    updateFunctionConfiguration,
+    publishVersion,
+    listVersionsByFunction,
+    invoke,
+    createAlias,
+    getAlias,
+    listAliases,
+    updateAlias,
+    deleteAlias,
+    putFunctionConcurrency,
+    getFunctionConcurrency,
+    deleteFunctionConcurrency,
+    addPermission,
+    getPolicy,
+    removePermission,
+    createFunctionUrlConfig,
+    getFunctionUrlConfig,
+    updateFunctionUrlConfig,
+    deleteFunctionUrlConfig,
+    listFunctionUrlConfigs,
+  ],
+  migrations: lambdaMigrations,
+  // Execution environments start on demand (the first Invoke); start exists so that the runtime,
+  // which stops the services it started, also calls stop.
+  start: () => undefined,
+  stop: (runtime) => stopEnvironments(runtime),
+  // Code downloads and function URLs (http-routes.ts).
+  internalRoute: (req, runtime) => lambdaInternalRoute(req, runtime),
 };

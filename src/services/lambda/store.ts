@@ -1,0 +1,266 @@
+/**
+ * Lambda tables and their statements. Everything a function is survives a restart: its versions'
+ * configurations (JSON snapshots, $LATEST included), its code zips (a BLOB here, or a file under
+ * the data directory when Cloudbox has one), aliases, the resource policy, reserved concurrency,
+ * function URL configs, and the per-function log (START/END/REPORT and the function's output,
+ * until CloudWatch Logs exists: read it with `SELECT * FROM lambda_logs`).
+ * Execution environments (processes) are runtime state and live in environments.ts, not here.
+ */
+import type { StorePort } from "../../core/index.js";
+
+export const lambdaMigrations: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS lambda_functions (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     created_ms INTEGER NOT NULL,
+     last_version INTEGER NOT NULL DEFAULT 0,   -- the highest published version number
+     reserved_concurrency INTEGER,              -- NULL: unreserved
+     policy TEXT,                               -- resource policy document (JSON), NULL when empty
+     PRIMARY KEY (account_id, region, name)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_versions (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     version TEXT NOT NULL,                     -- '$LATEST' or '1', '2', ...
+     config TEXT NOT NULL,                      -- FunctionConfiguration (JSON)
+     code_sha256 TEXT NOT NULL,
+     PRIMARY KEY (account_id, region, name, version)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_code (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     sha256 TEXT NOT NULL,                      -- base64, as CodeSha256
+     size INTEGER NOT NULL,
+     zip BLOB,                                  -- the zip itself when there is no data directory
+     path TEXT,                                 -- or the zip's file under <dataDir>/lambda/zips
+     PRIMARY KEY (account_id, region, sha256)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_aliases (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     name TEXT NOT NULL,
+     config TEXT NOT NULL,                      -- AliasConfiguration (JSON)
+     PRIMARY KEY (account_id, region, function_name, name)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_url_configs (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     qualifier TEXT NOT NULL,                   -- '' for the unqualified function
+     url_id TEXT NOT NULL UNIQUE,               -- the host label of the URL
+     config TEXT NOT NULL,                      -- FunctionUrlConfig (JSON)
+     PRIMARY KEY (account_id, region, function_name, qualifier)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_logs (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     log_stream TEXT NOT NULL,
+     ts INTEGER NOT NULL,                       -- epoch milliseconds
+     message TEXT NOT NULL
+   )`,
+  `CREATE INDEX IF NOT EXISTS lambda_logs_function ON lambda_logs (account_id, region, function_name, id)`,
+];
+
+export interface Scope {
+  accountId: string;
+  region: string;
+}
+
+export interface FunctionRow {
+  account_id: string;
+  region: string;
+  name: string;
+  created_ms: number;
+  last_version: number;
+  reserved_concurrency: number | null;
+  policy: string | null;
+}
+
+export interface VersionRow {
+  name: string;
+  version: string;
+  config: string;
+  code_sha256: string;
+}
+
+export const getFunctionRow = (store: StorePort, s: Scope, name: string): FunctionRow | undefined =>
+  store.get<FunctionRow>(`SELECT * FROM lambda_functions WHERE account_id = ? AND region = ? AND name = ?`, [s.accountId, s.region, name]);
+
+export const insertFunctionRow = (store: StorePort, s: Scope, name: string, createdMs: number): void => {
+  store.run(`INSERT INTO lambda_functions (account_id, region, name, created_ms) VALUES (?, ?, ?, ?)`, [s.accountId, s.region, name, createdMs]);
+};
+
+export const listFunctionNames = (store: StorePort, s: Scope, after: string | undefined, limit: number): string[] =>
+  store
+    .all<{ name: string }>(
+      `SELECT name FROM lambda_functions WHERE account_id = ? AND region = ? AND name > ? ORDER BY name LIMIT ?`,
+      [s.accountId, s.region, after ?? "", limit],
+    )
+    .map((r) => r.name);
+
+export const setLastVersion = (store: StorePort, s: Scope, name: string, v: number): void => {
+  store.run(`UPDATE lambda_functions SET last_version = ? WHERE account_id = ? AND region = ? AND name = ?`, [v, s.accountId, s.region, name]);
+};
+
+export const setReservedConcurrency = (store: StorePort, s: Scope, name: string, v: number | null): void => {
+  store.run(`UPDATE lambda_functions SET reserved_concurrency = ? WHERE account_id = ? AND region = ? AND name = ?`, [v, s.accountId, s.region, name]);
+};
+
+export const setPolicy = (store: StorePort, s: Scope, name: string, policy: string | null): void => {
+  store.run(`UPDATE lambda_functions SET policy = ? WHERE account_id = ? AND region = ? AND name = ?`, [policy, s.accountId, s.region, name]);
+};
+
+export const deleteFunctionRows = (store: StorePort, s: Scope, name: string): void => {
+  const p = [s.accountId, s.region, name];
+  store.run(`DELETE FROM lambda_functions WHERE account_id = ? AND region = ? AND name = ?`, p);
+  store.run(`DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ?`, p);
+  store.run(`DELETE FROM lambda_aliases WHERE account_id = ? AND region = ? AND function_name = ?`, p);
+  store.run(`DELETE FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ?`, p);
+};
+
+export const getVersionRow = (store: StorePort, s: Scope, name: string, version: string): VersionRow | undefined =>
+  store.get<VersionRow>(
+    `SELECT name, version, config, code_sha256 FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?`,
+    [s.accountId, s.region, name, version],
+  );
+
+export const listVersionRows = (store: StorePort, s: Scope, name: string): VersionRow[] =>
+  store.all<VersionRow>(
+    `SELECT name, version, config, code_sha256 FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ?
+     ORDER BY CASE WHEN version = '$LATEST' THEN 0 ELSE 1 END, CAST(version AS INTEGER)`,
+    [s.accountId, s.region, name],
+  );
+
+export const putVersionRow = (store: StorePort, s: Scope, row: VersionRow): void => {
+  store.run(
+    `INSERT INTO lambda_versions (account_id, region, name, version, config, code_sha256) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, region, name, version) DO UPDATE SET config = excluded.config, code_sha256 = excluded.code_sha256`,
+    [s.accountId, s.region, row.name, row.version, row.config, row.code_sha256],
+  );
+};
+
+export const deleteVersionRow = (store: StorePort, s: Scope, name: string, version: string): void => {
+  store.run(`DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?`, [s.accountId, s.region, name, version]);
+};
+
+// Code -----------------------------------------------------------------------------------------
+
+export interface CodeRow {
+  sha256: string;
+  size: number;
+  zip: Buffer | null;
+  path: string | null;
+}
+
+export const getCodeRow = (store: StorePort, s: Scope, sha: string): CodeRow | undefined =>
+  store.get<CodeRow>(`SELECT sha256, size, zip, path FROM lambda_code WHERE account_id = ? AND region = ? AND sha256 = ?`, [s.accountId, s.region, sha]);
+
+export const putCodeRow = (store: StorePort, s: Scope, row: CodeRow): void => {
+  store.run(
+    `INSERT OR IGNORE INTO lambda_code (account_id, region, sha256, size, zip, path) VALUES (?, ?, ?, ?, ?, ?)`,
+    [s.accountId, s.region, row.sha256, row.size, row.zip, row.path],
+  );
+};
+
+/** Drops code rows that no version references any more; returns the file paths to delete. */
+export const pruneCode = (store: StorePort, s: Scope): string[] => {
+  const orphans = store.all<{ sha256: string; path: string | null }>(
+    `SELECT sha256, path FROM lambda_code c WHERE account_id = ? AND region = ? AND NOT EXISTS
+       (SELECT 1 FROM lambda_versions v WHERE v.account_id = c.account_id AND v.region = c.region AND v.code_sha256 = c.sha256)`,
+    [s.accountId, s.region],
+  );
+  for (const o of orphans) store.run(`DELETE FROM lambda_code WHERE account_id = ? AND region = ? AND sha256 = ?`, [s.accountId, s.region, o.sha256]);
+  return orphans.map((o) => o.path).filter((p): p is string => !!p);
+};
+
+// Aliases --------------------------------------------------------------------------------------
+
+export const getAliasRow = (store: StorePort, s: Scope, fn: string, name: string): { config: string } | undefined =>
+  store.get(`SELECT config FROM lambda_aliases WHERE account_id = ? AND region = ? AND function_name = ? AND name = ?`, [s.accountId, s.region, fn, name]);
+
+export const listAliasRows = (store: StorePort, s: Scope, fn: string): { name: string; config: string }[] =>
+  store.all(`SELECT name, config FROM lambda_aliases WHERE account_id = ? AND region = ? AND function_name = ? ORDER BY name`, [s.accountId, s.region, fn]);
+
+export const putAliasRow = (store: StorePort, s: Scope, fn: string, name: string, config: string): void => {
+  store.run(
+    `INSERT INTO lambda_aliases (account_id, region, function_name, name, config) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, region, function_name, name) DO UPDATE SET config = excluded.config`,
+    [s.accountId, s.region, fn, name, config],
+  );
+};
+
+export const deleteAliasRow = (store: StorePort, s: Scope, fn: string, name: string): void => {
+  store.run(`DELETE FROM lambda_aliases WHERE account_id = ? AND region = ? AND function_name = ? AND name = ?`, [s.accountId, s.region, fn, name]);
+};
+
+// Function URLs --------------------------------------------------------------------------------
+
+export interface UrlRow {
+  account_id: string;
+  region: string;
+  function_name: string;
+  qualifier: string;
+  url_id: string;
+  config: string;
+}
+
+export const getUrlRow = (store: StorePort, s: Scope, fn: string, qualifier: string): UrlRow | undefined =>
+  store.get<UrlRow>(`SELECT * FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ? AND qualifier = ?`, [s.accountId, s.region, fn, qualifier]);
+
+export const getUrlRowById = (store: StorePort, urlId: string): UrlRow | undefined =>
+  store.get<UrlRow>(`SELECT * FROM lambda_url_configs WHERE url_id = ?`, [urlId]);
+
+export const putUrlRow = (store: StorePort, row: UrlRow): void => {
+  store.run(
+    `INSERT INTO lambda_url_configs (account_id, region, function_name, qualifier, url_id, config) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, region, function_name, qualifier) DO UPDATE SET config = excluded.config`,
+    [row.account_id, row.region, row.function_name, row.qualifier, row.url_id, row.config],
+  );
+};
+
+export const deleteUrlRow = (store: StorePort, s: Scope, fn: string, qualifier: string): number =>
+  store.run(`DELETE FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ? AND qualifier = ?`, [s.accountId, s.region, fn, qualifier]).changes;
+
+// Logs -----------------------------------------------------------------------------------------
+
+export interface LogLine {
+  accountId: string;
+  region: string;
+  functionName: string;
+  logStream: string;
+  ts: number;
+  message: string;
+}
+
+export const appendLogs = (store: StorePort, lines: readonly LogLine[]): void => {
+  if (lines.length === 0) return;
+  store.transaction(() => {
+    for (const l of lines) {
+      store.run(`INSERT INTO lambda_logs (account_id, region, function_name, log_stream, ts, message) VALUES (?, ?, ?, ?, ?, ?)`, [
+        l.accountId, l.region, l.functionName, l.logStream, l.ts, l.message,
+      ]);
+    }
+  });
+};
+
+export const readLogs = (store: StorePort, s: Scope, fn: string, limit = 1000): { log_stream: string; ts: number; message: string }[] =>
+  store
+    .all<{ log_stream: string; ts: number; message: string }>(
+      `SELECT log_stream, ts, message FROM lambda_logs WHERE account_id = ? AND region = ? AND function_name = ? ORDER BY id DESC LIMIT ?`,
+      [s.accountId, s.region, fn, limit],
+    )
+    .reverse();
+
+export const sumReservedConcurrency = (store: StorePort, s: Scope, exceptName: string): number =>
+  store.get<{ total: number | null }>(
+    `SELECT SUM(reserved_concurrency) AS total FROM lambda_functions WHERE account_id = ? AND region = ? AND name <> ?`,
+    [s.accountId, s.region, exceptName],
+  )?.total ?? 0;
+
+export const listUrlRows = (store: StorePort, s: Scope, fn: string): UrlRow[] =>
+  store.all<UrlRow>(`SELECT * FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ? ORDER BY qualifier`, [s.accountId, s.region, fn]);

@@ -1,0 +1,122 @@
+/**
+ * Scaling and throttling: 50 concurrent invocations use several environments; reserved
+ * concurrency 1 throttles a second concurrent call with TooManyRequestsException (429, Reason
+ * ReservedFunctionConcurrentInvocationLimitExceeded); 0 throttles everything; Event invocations
+ * answer 202 and run in the background; idle environments are reaped on clock time.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionConcurrencyCommand,
+  InvokeCommand,
+  PutFunctionConcurrencyCommand,
+  TooManyRequestsException,
+  type LambdaClient,
+} from "@aws-sdk/client-lambda";
+import { environmentCount } from "../../src/services/lambda/environments.js";
+import { createNode, decode, lambdaClient, startCloudbox, stopAll, unique, type Cloudbox } from "./helpers.js";
+
+let cb: Cloudbox;
+let lambda: LambdaClient;
+
+before(async () => {
+  cb = await startCloudbox();
+  lambda = lambdaClient(cb);
+});
+after(async () => {
+  lambda.destroy();
+  await stopAll(cb);
+});
+
+describe("concurrency", () => {
+  test("50 concurrent invocations run in several environments", async () => {
+    const name = unique("fanout");
+    await createNode(lambda, name, {
+      "index.mjs": `
+        import { randomUUID } from "node:crypto";
+        const envId = randomUUID();
+        export const handler = async (e) => { await new Promise((r) => setTimeout(r, 50)); return { envId, i: e.i }; };`,
+    });
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify({ i })) }))),
+    );
+    const outs = results.map((r) => decode(r.Payload));
+    assert.deepEqual(outs.map((o) => o.i).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
+    const envs = new Set(outs.map((o) => o.envId));
+    assert.ok(envs.size > 1, `only ${envs.size} environment(s)`);
+    assert.ok(envs.size <= 10, `${envs.size} environments, more than the local default of 10`);
+  });
+
+  test("reserved concurrency 1 throttles the second concurrent call; 0 throttles all", async () => {
+    const name = unique("reserved");
+    await createNode(lambda, name, { "index.js": "exports.handler = async () => { await new Promise((r) => setTimeout(r, 700)); return 'done'; };" });
+    const put = await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
+    assert.equal(put.ReservedConcurrentExecutions, 1);
+    assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions, 1);
+    const first = lambda.send(new InvokeCommand({ FunctionName: name }));
+    await new Promise((r) => setTimeout(r, 100));
+    try {
+      await lambda.send(new InvokeCommand({ FunctionName: name }));
+      assert.fail("expected TooManyRequestsException");
+    } catch (e) {
+      assert.ok(e instanceof TooManyRequestsException, String(e));
+      assert.equal(e.$metadata.httpStatusCode, 429);
+      assert.equal(e.Reason, "ReservedFunctionConcurrentInvocationLimitExceeded");
+      assert.equal(e.message, "Rate Exceeded.");
+    }
+    assert.equal(decode((await first).Payload), "done");
+    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }));
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: name })), (e: Error) => e instanceof TooManyRequestsException);
+    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event" })), (e: Error) => e instanceof TooManyRequestsException);
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+    assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions, undefined);
+    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "done");
+  });
+
+  test("Event answers 202 and runs; DryRun answers 204; idle environments are reaped on clock time", async () => {
+    const name = unique("event");
+    await createNode(lambda, name, { "index.js": "let n = 0; exports.handler = async (e) => { n++; console.log('event', JSON.stringify(e)); return n; };" });
+    const dry = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "DryRun" }));
+    assert.equal(dry.StatusCode, 204);
+    const ev = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"async":true}') }));
+    assert.equal(ev.StatusCode, 202);
+    // The event runs in the background: the next synchronous call sees it counted.
+    let n = 0;
+    for (let i = 0; i < 50 && n < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      n = decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload);
+    }
+    assert.ok(n >= 2, `the event did not run (n=${n})`);
+    const before = environmentCount(cb.runtime);
+    assert.ok(before >= 1);
+    cb.clock.advance(6 * 60_000);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(environmentCount(cb.runtime), 0);
+  });
+
+  test("a failing Event invocation is retried twice, after 1 and 2 minutes of clock time", async () => {
+    const name = unique("retry");
+    await createNode(lambda, name, {
+      "index.js": "exports.handler = async (e) => { console.log('attempt', e.k); throw new Error('always'); };",
+    });
+    await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"k":1}') }));
+    const attempts = () =>
+      cb.store.all<{ message: string }>("SELECT message FROM lambda_logs WHERE function_name = ? AND message LIKE '%attempt%'", [name]).length;
+    const waitFor = async (n: number) => {
+      for (let i = 0; i < 100 && attempts() < n; i++) await new Promise((r) => setTimeout(r, 30));
+      return attempts();
+    };
+    assert.equal(await waitFor(1), 1);
+    cb.clock.advance(59_000);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(attempts(), 1);
+    cb.clock.advance(1_000);
+    assert.equal(await waitFor(2), 2);
+    cb.clock.advance(120_000);
+    assert.equal(await waitFor(3), 3);
+    cb.clock.advance(600_000);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(attempts(), 3);
+  });
+});
