@@ -77,6 +77,11 @@ export interface ServiceDefinition {
     req: HttpRequest,
     runtime: ServiceRuntime,
   ) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
+  /**
+   * Optional: hosts this service serves outside the AWS APIs, e.g. Lambda function URLs
+   * (`<url-id>.lambda-url.<region>.localhost`). Requests to a matching Host go to internalRoute.
+   */
+  readonly internalHost?: RegExp;
   /** Optional: starts background work (e.g. resumes executions after a restart). */
   readonly start?: (runtime: ServiceRuntime) => void | Promise<void>;
   /** Optional: stops background work (before the store closes). */

@@ -250,6 +250,12 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     const requestId = newRequestId();
     try {
       if (p.req.path.startsWith(INTERNAL_PREFIX)) return await internal(p, requestId);
+      const host = p.req.headers.host ?? "";
+      const hostOwner = options.runtime && registry.services.find(({ def }) => def.internalHost?.test(host) && def.internalRoute);
+      if (hostOwner && options.runtime) {
+        const res = await hostOwner.def.internalRoute!(p.req, options.runtime);
+        if (res) return res;
+      }
       const route = knownRoute ?? routeRequest(p.req, registry);
       if (!route.service && p.tooLargeLimit === undefined) route.service = await routeByBody(p.req);
       if (!route.service) {

@@ -196,10 +196,12 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
       started.length = 0;
     };
     try {
+      // Every service with a start or a stop hook is stopped on shutdown (a service may create
+      // workers lazily, on its first request, and still need stopping).
       for (const def of services) {
-        if (!def.start) continue;
+        if (!def.start && !def.stop) continue;
         started.push(def);
-        await def.start(runtime);
+        await def.start?.(runtime);
       }
     } catch (e) {
       await stopServices();

@@ -78,10 +78,9 @@ export const lambdaService: ServiceDefinition = {
     listFunctionUrlConfigs,
   ],
   migrations: lambdaMigrations,
-  // Execution environments start on demand (the first Invoke); start exists so that the runtime,
-  // which stops the services it started, also calls stop.
-  start: () => undefined,
   stop: (runtime) => stopEnvironments(runtime),
   // Code downloads and function URLs (http-routes.ts).
   internalRoute: (req, runtime) => lambdaInternalRoute(req, runtime),
+  // Function URLs: http://<url-id>.lambda-url.<region>.localhost:<port>/ (see urls.ts).
+  internalHost: /^[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$/,
 };
