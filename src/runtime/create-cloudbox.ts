@@ -52,6 +52,11 @@ export interface CloudboxOptions {
   azPins?: Record<string, unknown>;
   /** Largest request body (bytes) for services that do not set their own; default 100 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Step Functions Local mock configuration (`StateMachines` / `MockedResponses`), as an object
+   * or a file path; default env CLOUDBOX_SFN_MOCK_CONFIG. Handed to services as settings.sfnMockConfig.
+   */
+  sfnMockConfig?: unknown;
   /** The services to serve; default every service Cloudbox has. */
   services?: readonly ServiceDefinition[];
 }
@@ -114,6 +119,7 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
     const clock = new AdjustableClock();
     const settings: Record<string, unknown> = {
       azPins: options.azPins ?? {},
+      ...(options.sfnMockConfig !== undefined ? { sfnMockConfig: options.sfnMockConfig } : {}),
       defaultAccountId,
       // Where services may keep files next to the database (undefined when ephemeral).
       dataDir: store.file ? dirname(store.file) : undefined,

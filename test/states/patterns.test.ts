@@ -1,0 +1,163 @@
+/**
+ * The seed article's patterns ("Design patterns for AWS Step Functions workflows"), run as written
+ * from examples/step-functions/*.asl.json against real Lambda functions (examples/step-functions/functions):
+ * 1. wait-for-callback with task tokens (the test, then the function itself, sends SendTaskSuccess),
+ * 2. Map with MaxConcurrency 5, 3. Retry with backoff, and the combined image pipeline: Map over
+ * 100 images, a Retry that succeeds on the third attempt after 2 s and 4 s of the test clock, and a
+ * review callback completed from outside with SendTaskSuccess.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
+import { makeZip } from "../lambda/zip.js";
+import { ACCOUNT, ROLE, eventOf, finished, history, sfnClient, startCloudbox, unique, until, type Cloudbox } from "./helpers.js";
+
+const EXAMPLES = join(import.meta.dirname, "../../examples/step-functions");
+const asl = (file: string) => readFileSync(join(EXAMPLES, file), "utf8");
+const fn = (file: string) => readFileSync(join(EXAMPLES, "functions", file), "utf8");
+
+let cb: Cloudbox;
+let sfn: SFNClient;
+let lambda: LambdaClient;
+
+const createFunction = (name: string, file: string, env: Record<string, string> = {}) =>
+  lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Role: `arn:aws:iam::${ACCOUNT}:role/lambda-role`,
+      Code: { ZipFile: makeZip({ "index.mjs": fn(file) }) },
+      Environment: { Variables: env },
+      Timeout: 30,
+    }),
+  );
+
+before(async () => {
+  cb = await startCloudbox();
+  sfn = sfnClient(cb);
+  lambda = new LambdaClient({ ...cb.clientConfig, credentials: { accessKeyId: ACCOUNT, secretAccessKey: "test" }, maxAttempts: 1 });
+  await createFunction("MyCallbackFunction", "callback.mjs");
+  await createFunction("ProcessResultFunction", "process-result.mjs");
+  await createFunction("AggregateFunction", "process-result.mjs");
+  await createFunction("ImageProcessorFunction", "image-processor.mjs");
+  await createFunction("ExternalServiceFunction", "external-service.mjs");
+  await createFunction("AutoApproveFunction", "callback.mjs", { AUTO_APPROVE: "1" });
+});
+after(async () => {
+  sfn.destroy();
+  lambda.destroy();
+  await cb.stop();
+});
+
+const machine = async (definition: string) =>
+  (await sfn.send(new CreateStateMachineCommand({ name: unique("seed"), definition, roleArn: ROLE }))).stateMachineArn!;
+
+const tokenOf = (e: HistoryEvent) => JSON.parse(e.taskScheduledEventDetails!.parameters!).Payload.TaskToken as string;
+
+/** The largest number of Map iterations in flight at once, from the history. */
+const maxInFlight = (h: HistoryEvent[]) => {
+  let now = 0;
+  let max = 0;
+  for (const e of h) {
+    if (e.type === "MapIterationStarted") max = Math.max(max, ++now);
+    if (e.type === "MapIterationSucceeded" || e.type === "MapIterationFailed") now--;
+  }
+  return max;
+};
+
+describe("the seed's patterns", () => {
+  test("Pattern 1: wait-for-callback; SendTaskSuccess with the token the Lambda received", async () => {
+    const sm = await machine(asl("waiter.asl.json"));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ input: { order: 42 } }) }));
+    const [scheduled] = await eventOf(sfn, executionArn!, "TaskScheduled");
+    assert.equal(scheduled.taskScheduledEventDetails!.resource, "invoke.waitForTaskToken");
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: tokenOf(scheduled), output: JSON.stringify({ ready: true }) }));
+    const d = await finished(sfn, executionArn!);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    const out = JSON.parse(d.output!);
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.ExecutedVersion, "$LATEST");
+    assert.deepEqual(out.Payload.review, { ready: true });
+    assert.ok(out.SdkHttpMetadata.HttpStatusCode === 200);
+  });
+
+  test("Pattern 1 with the function completing its own token (SendTaskSuccess from inside Lambda)", async () => {
+    const sm = await machine(asl("waiter.asl.json").replace("MyCallbackFunction", "AutoApproveFunction"));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ input: {} }) }));
+    const d = await finished(sfn, executionArn!);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    assert.deepEqual(JSON.parse(d.output!).Payload.review, { approved: true, by: "lambda" });
+  });
+
+  test("Pattern 2: Map with MaxConcurrency 5", async () => {
+    const sm = await machine(asl("map.asl.json"));
+    const images = Array.from({ length: 12 }, (_, i) => ({ key: `img-${i}.jpg` }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ images }) }));
+    const d = await finished(sfn, executionArn!, 60_000);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    const h = await history(sfn, executionArn!);
+    assert.equal(h.filter((e) => e.type === "MapIterationSucceeded").length, 12);
+    assert.equal(maxInFlight(h), 5);
+  });
+
+  test("Pattern 3: Retry with backoff (ServiceException twice, then success)", async () => {
+    const sm = await machine(
+      // The function decides from $$.State.RetryCount (a function replacer: "$$" is special in replace strings).
+      asl("retry.asl.json").replace('"Payload.$": "$"', () => '"Payload": { "attempt.$": "$$.State.RetryCount" }'),
+    );
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: "{}" }));
+    await eventOf(sfn, executionArn!, "TaskFailed", 1);
+    cb.clock.advance(2000);
+    await eventOf(sfn, executionArn!, "TaskFailed", 2);
+    cb.clock.advance(4000);
+    const d = await finished(sfn, executionArn!);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    const failures = (await history(sfn, executionArn!)).filter((e) => e.type === "TaskFailed");
+    assert.deepEqual(failures.map((e) => e.taskFailedEventDetails!.error), ["ServiceException", "ServiceException"]);
+    assert.equal(JSON.parse(failures[0].taskFailedEventDetails!.cause!).errorType, "ServiceException");
+  });
+});
+
+describe("the combined image pipeline", () => {
+  test("100 images, MaxConcurrency 5, Retry 2 s + 4 s under the test clock, review via SendTaskSuccess", async () => {
+    const sm = await machine(asl("image-pipeline.asl.json"));
+    const images = Array.from({ length: 100 }, (_, i) => ({ key: `photos/${String(i).padStart(3, "0")}.jpg` }));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ images }) }));
+
+    // Retry: the external service fails twice; advance the clock by the intervals.
+    await until("the first failure", async () => (await history(sfn, executionArn!)).some((e) => e.type === "TaskFailed"), 120_000);
+    cb.clock.advance(2000);
+    await eventOf(sfn, executionArn!, "TaskFailed", 2);
+    cb.clock.advance(4000);
+
+    // Callback: the reviewer answers with the token MyCallbackFunction received.
+    const review = await until("the review task", async () => {
+      const h = await history(sfn, executionArn!);
+      return h.find((e) => e.type === "TaskScheduled" && e.taskScheduledEventDetails!.resource === "invoke.waitForTaskToken");
+    });
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: tokenOf(review), output: JSON.stringify({ approved: true, reviewer: "alice" }) }));
+
+    const d = await finished(sfn, executionArn!);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    const out = JSON.parse(d.output!);
+    assert.equal(out.images, 100);
+    assert.deepEqual(out.review, { approved: true, reviewer: "alice" });
+    assert.deepEqual(out.external, { accepted: 100, attempt: 2 });
+
+    const h = await history(sfn, executionArn!);
+    assert.equal(h.filter((e) => e.type === "MapIterationSucceeded").length, 100);
+    assert.equal(maxInFlight(h), 5);
+    // The external service's attempts, 2 s and then 4 s apart (the clock was advanced by exactly that).
+    const attempts = h
+      .filter((e) => e.type === "TaskScheduled" && JSON.parse(e.taskScheduledEventDetails!.parameters!).FunctionName === "ExternalServiceFunction")
+      .map((e) => e.timestamp!.getTime());
+    assert.equal(attempts.length, 3);
+    const gaps = [attempts[1] - attempts[0], attempts[2] - attempts[1]];
+    assert.ok(gaps[0] >= 2000 && gaps[0] < 3000, `first retry after ${gaps[0]} ms`);
+    assert.ok(gaps[1] >= 4000 && gaps[1] < 5000, `second retry after ${gaps[1]} ms`);
+  });
+});
