@@ -1,0 +1,34 @@
+/**
+ * Amazon CloudWatch Logs (protocol json 1.1, X-Amz-Target prefix Logs_20140328): log groups,
+ * retention and tags (log-groups.ts), log streams (log-streams.ts), events and filter patterns
+ * (log-events.ts; the pattern engine is src/engines/log-filter), the retention sweep
+ * (retention.ts). VPC flow logs delivered to CloudWatch Logs arrive here through PutLogEvents.
+ */
+import type { ServiceDefinition } from "../../core/index.js";
+import { filterLogEvents, getLogEvents, putLogEvents, testMetricFilter } from "./log-events.js";
+import {
+  createLogGroup, deleteLogGroup, deleteRetentionPolicy, describeLogGroups, listTagsForResource, listTagsLogGroup, putRetentionPolicy,
+  tagLogGroup, tagResource, untagLogGroup, untagResource,
+} from "./log-groups.js";
+import { createLogStream, deleteLogStream, describeLogStreams } from "./log-streams.js";
+import { startRetentionSweep, stopRetentionSweep } from "./retention.js";
+import { logsMigrations } from "./store.js";
+
+export const logsService: ServiceDefinition = {
+  name: "logs",
+  signingName: "logs",
+  endpointPrefix: "logs",
+  protocol: "json",
+  targetPrefix: "Logs_20140328",
+  loadSdk: () => import("@aws-sdk/client-cloudwatch-logs") as unknown as Promise<Record<string, unknown>>,
+  clientClass: "CloudWatchLogsClient",
+  migrations: logsMigrations,
+  operations: [
+    createLogGroup, describeLogGroups, deleteLogGroup, putRetentionPolicy, deleteRetentionPolicy,
+    tagLogGroup, untagLogGroup, listTagsLogGroup, tagResource, untagResource, listTagsForResource,
+    createLogStream, describeLogStreams, deleteLogStream,
+    putLogEvents, getLogEvents, filterLogEvents, testMetricFilter,
+  ],
+  start: (runtime) => startRetentionSweep(runtime),
+  stop: (runtime) => stopRetentionSweep(runtime),
+};
