@@ -12,15 +12,7 @@ export const ec2For = (cb: Cloudbox, account: string, region = "us-east-1"): EC2
   new EC2Client({ ...cb.clientConfig, region, credentials: { accessKeyId: account, secretAccessKey: "x" } });
 
 /** Asserts an AWS error by code and HTTP status (and optionally message). */
-export const expectError = async (p: Promise<unknown>, code: string, status: number, message?: RegExp): Promise<void> => {
-  await assert.rejects(p, (e: unknown) => {
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    assert.equal(err.name, code, `${err.name}: ${err.message}`);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    if (message) assert.match(err.message ?? "", message);
-    return true;
-  });
-};
+export { expectAwsError as expectError } from "../helpers/errors.js";
 
 export const newVpc = async (ec2: EC2Client, cidr: string): Promise<string> =>
   (await ec2.send(new CreateVpcCommand({ CidrBlock: cidr }))).Vpc!.VpcId!;

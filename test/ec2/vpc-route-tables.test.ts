@@ -38,16 +38,7 @@ import {
   type RouteTable,
 } from "@aws-sdk/client-ec2";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
-
-const expectError = async (p: Promise<unknown>, code: string, status: number, message?: RegExp) => {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof EC2ServiceException, `expected an EC2 error, got ${String(e)}`);
-    assert.equal(e.name, code, e.message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-};
+import { expectAwsError as expectError } from "../helpers/errors.js";
 
 describe("vpc family: route tables", () => {
   let cb: Cloudbox;

@@ -35,16 +35,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { awsCli, findAwsCliV2 } from "../helpers/aws-cli.js";
-
-const expectError = async (p: Promise<unknown>, code: string, status: number, message?: RegExp) => {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof EC2ServiceException, `expected an EC2 error, got ${String(e)}`);
-    assert.equal(e.name, code, e.message);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-};
+import { expectAwsError as expectError } from "../helpers/errors.js";
 
 describe("vpc family: VPCs", () => {
   let cb: Cloudbox;

@@ -36,19 +36,11 @@ import {
 } from "@aws-sdk/client-ram";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { awsCli } from "../helpers/aws-cli.js";
-
+import { expectAwsError as expectError } from "../helpers/errors.js";
 const OWNER = "111111111111";
 const PARTICIPANT = "222222222222";
 const OTHER = "333333333333";
 
-const expectError = async (p: Promise<unknown>, code: string, status: number): Promise<void> => {
-  await assert.rejects(p, (e: unknown) => {
-    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
-    assert.equal(err.name, code, `${err.name}: ${err.message}`);
-    assert.equal(err.$metadata?.httpStatusCode, status);
-    return true;
-  });
-};
 
 describe("ram: resource shares", () => {
   let cb: Cloudbox;

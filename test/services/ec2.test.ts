@@ -8,19 +8,10 @@ import { DescribeAvailabilityZonesCommand, DescribeRegionsCommand, EC2Client, EC
 import regionsJson from "../../data/regions.json" with { type: "json" };
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { awsCli, findAwsCliV2 } from "../helpers/aws-cli.js";
-
+import { expectAwsError as expectError } from "../helpers/errors.js";
 const regions = regionsJson as Array<{ region: string; optIn: boolean; azIds: string[]; independentlyMappedAzNames: boolean }>;
 const account = (id: string) => ({ accessKeyId: id, secretAccessKey: "test" });
 
-const expectError = async (p: Promise<unknown>, code: string, status: number, message?: RegExp) => {
-  await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof EC2ServiceException, `expected an EC2 error, got ${String(e)}`);
-    assert.equal(e.name, code);
-    assert.equal(e.$metadata.httpStatusCode, status);
-    if (message) assert.match(e.message, message);
-    return true;
-  });
-};
 
 describe("ec2", () => {
   let cb: Cloudbox;
