@@ -1,6 +1,31 @@
-/** Amazon S3 (protocol rest-xml). Implemented: ListBuckets. */
+/**
+ * Amazon S3 (protocol rest-xml). Implemented: buckets (CreateBucket, HeadBucket, DeleteBucket,
+ * ListBuckets, GetBucketLocation, Put/Get/DeleteBucketTagging), objects (PutObject, GetObject,
+ * HeadObject, DeleteObject, DeleteObjects, CopyObject, ListObjectsV2, ListObjects) and multipart
+ * uploads (Create/UploadPart/ListParts/Complete/Abort, ListMultipartUploads).
+ */
 import type { ServiceDefinition } from "../../core/index.js";
-import { listBuckets } from "./buckets.js";
+import {
+  createBucket,
+  deleteBucket,
+  deleteBucketTagging,
+  getBucketLocation,
+  getBucketTagging,
+  headBucket,
+  listBuckets,
+  putBucketTagging,
+} from "./buckets.js";
+import { listObjects, listObjectsV2 } from "./listing.js";
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listMultipartUploads,
+  listParts,
+  uploadPart,
+} from "./multipart.js";
+import { copyObject, deleteObject, deleteObjects, getObject, headObject, putObject } from "./objects.js";
+import { s3Migrations } from "./store.js";
 
 export const s3Service: ServiceDefinition = {
   name: "s3",
@@ -9,5 +34,31 @@ export const s3Service: ServiceDefinition = {
   protocol: "rest-xml",
   loadSdk: () => import("@aws-sdk/client-s3") as unknown as Promise<Record<string, unknown>>,
   clientClass: "S3Client",
-  operations: [listBuckets],
+  // Single PutObject/UploadPart bodies up to 5 GiB in AWS; Cloudbox holds a body in memory.
+  maxBodyBytes: 1024 * 1024 * 1024,
+  operations: [
+    listBuckets,
+    createBucket,
+    headBucket,
+    deleteBucket,
+    getBucketLocation,
+    putBucketTagging,
+    getBucketTagging,
+    deleteBucketTagging,
+    putObject,
+    getObject,
+    headObject,
+    deleteObject,
+    deleteObjects,
+    copyObject,
+    listObjectsV2,
+    listObjects,
+    createMultipartUpload,
+    uploadPart,
+    listParts,
+    completeMultipartUpload,
+    abortMultipartUpload,
+    listMultipartUploads,
+  ],
+  migrations: s3Migrations,
 };
