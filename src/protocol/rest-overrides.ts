@@ -40,3 +40,12 @@ export const outputBodyOverrides: ReadonlyMap<string, OutputBodyOverride> = new 
     },
   ],
 ]);
+
+/**
+ * Operations whose status code is not in the model. s3:GetObject and the partial-content answer
+ * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Range"): a ranged read
+ * answers 206 Partial Content with a Content-Range header; the model has no status member.
+ */
+export const outputStatusOverrides: ReadonlyMap<string, (output: Record<string, unknown>) => number | undefined> = new Map([
+  ["s3:GetObject", (output: Record<string, unknown>) => (output.ContentRange ? 206 : undefined)],
+]);

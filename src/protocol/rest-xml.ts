@@ -38,7 +38,7 @@ import {
   writeHttpBindings,
 } from "./http-bindings.js";
 import { isHead } from "./rest-json.js";
-import { outputBodyOverrides } from "./rest-overrides.js";
+import { outputBodyOverrides, outputStatusOverrides } from "./rest-overrides.js";
 import { parseXml, readXmlStruct, writeXmlStruct, XmlSyntaxError, XmlValueError, type XmlElement } from "./rest-xml-value.js";
 import type { ServiceModel, Shape } from "./model.js";
 import { escapeXml } from "./xml-escape.js";
@@ -153,6 +153,7 @@ export const restXmlCodec: ProtocolCodec = {
     let body: Buffer | string = "";
     if (shape.kind !== "unit") {
       status = writeHttpBindings(shape, value, headers) ?? status;
+      status = outputStatusOverrides.get(`${model.name}:${op.name}`)?.(value) ?? status;
       const override = outputBodyOverrides.get(`${model.name}:${op.name}`);
       if (override) {
         headers["content-type"] = "application/xml";

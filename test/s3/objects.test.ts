@@ -219,6 +219,7 @@ describe("s3", () => {
       assert.equal(await r.Body!.transformToString(), "2345");
       assert.equal(r.ContentRange, "bytes 2-5/10");
       assert.equal(r.ContentLength, 4);
+      assert.equal(r.$metadata.httpStatusCode, 206);
       const tail = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: "digits", Range: "bytes=-3" }));
       assert.equal(await tail.Body!.transformToString(), "789");
       const open = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: "digits", Range: "bytes=7-" }));

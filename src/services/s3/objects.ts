@@ -9,9 +9,8 @@
  * - Range: one `bytes=a-b | a- | -n` range answers that slice with Content-Range; a range that
  *   starts past the end is InvalidRange (416). Several ranges answer the whole object, as S3
  *   does (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, "Range": "Amazon S3
- *   doesn't support retrieving multiple ranges of data per GET request"). DEVIATION: the status
- *   of a ranged answer is 200, not 206, until the rest-xml codec can set it (GetObject's model
- *   has no status-code member); clients read Content-Range either way.
+ *   doesn't support retrieving multiple ranges of data per GET request"). The rest-xml codec's
+ *   override table answers 206 when ContentRange is set (the model has no status member).
  * - Conditional requests follow RFC 7232 as S3 documents
  *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-requests.html):
  *   If-Match false → 412; else If-Unmodified-Since false → 412; If-None-Match true → 304; else
