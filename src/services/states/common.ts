@@ -1,6 +1,6 @@
 /** Helpers shared by the Step Functions handlers: ARNs, name rules, paging tokens, tags. */
 import { randomUUID } from "node:crypto";
-import type { OperationContext } from "../../core/index.js";
+import { commonErrors, type OperationContext } from "../../core/index.js";
 import { sfnErrors } from "./errors.js";
 import { sfnStore } from "./store.js";
 
@@ -52,6 +52,9 @@ export const decodeToken = <T>(token: string | undefined, fallback: T): T => {
   }
 };
 export const pageSize = (max: number | undefined, cap = 1000) => {
+  // The SDK models do not say integer versus float, so a fractional value reaches here; the
+  // service's integer member refuses it when deserializing.
+  if (max !== undefined && !Number.isInteger(max)) throw commonErrors.serialization(`Value '${max}' at 'maxResults' is not an integer`);
   if (max !== undefined && (max < 0 || max > cap)) throw sfnErrors.validation(`1 validation error detected: Value '${max}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to ${cap}`);
   return !max ? 100 : max;
 };

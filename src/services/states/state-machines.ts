@@ -180,7 +180,7 @@ export const validateStateMachineDefinition = defineOp("ValidateStateMachineDefi
   const diags = validateDefinition(input.definition ?? "");
   const errors = diags.filter((d) => d.severity === "ERROR");
   const filtered = input.severity === "ERROR" ? errors : diags;
-  const max = input.maxResults || 100;
+  const max = pageSize(input.maxResults);
   return {
     result: errors.length ? ("FAIL" as const) : ("OK" as const),
     diagnostics: filtered.slice(0, max).map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.location ? { location: d.location } : {}) })),
