@@ -174,6 +174,13 @@ describe("connectivity: VPC peering", () => {
     const accepted = await bWest.send(new AcceptVpcPeeringConnectionCommand({ VpcPeeringConnectionId: id }));
     assert.equal(accepted.VpcPeeringConnection!.AccepterVpcInfo!.CidrBlock, "10.41.0.0/16");
     assert.equal((await describeOne(a, id)).Status!.Code, "active");
+    // Both sides route to the other through the connection, each in its own Region.
+    for (const [client, vpc, cidr] of [[a, va, "10.41.0.0/16"], [bWest, vb, "10.40.0.0/16"]] as const) {
+      const table = (await client.send(new DescribeRouteTablesCommand({ Filters: [{ Name: "vpc-id", Values: [vpc] }] }))).RouteTables![0];
+      await client.send(new CreateRouteCommand({ RouteTableId: table.RouteTableId, DestinationCidrBlock: cidr, VpcPeeringConnectionId: id }));
+      const routes = (await client.send(new DescribeRouteTablesCommand({ RouteTableIds: [table.RouteTableId!] }))).RouteTables![0].Routes!;
+      assert.equal(routes.find((r) => r.DestinationCidrBlock === cidr)?.State, "active");
+    }
   });
 
   it("filters, paging, unknown ids and unknown filters", async () => {

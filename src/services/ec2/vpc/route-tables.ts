@@ -27,6 +27,7 @@
  * endpoints, prefix lists) are validated by existence through the resource store.
  */
 import type { RouteTableAssociation } from "@aws-sdk/client-ec2";
+import { getVisible } from "../connectivity/store.js";
 import { newResourceId, opDefiner, type StorePort } from "../../../core/index.js";
 import {
   applyTagSpecifications,
@@ -135,9 +136,10 @@ export const routeState = (store: StorePort, scope: Scope, table: { VpcId: strin
     }
     if (r.NetworkInterfaceId) return exists(store, scope, r.NetworkInterfaceId, "network-interface");
     if (r.VpcPeeringConnectionId) {
-      if (!exists(store, scope, r.VpcPeeringConnectionId, "vpc-peering-connection")) return false;
-      const pcx = getResource<{ Status?: { Code?: string } }>(store, scope, "vpc-peering-connection", r.VpcPeeringConnectionId);
-      return pcx?.Status?.Code === undefined || pcx.Status.Code === "active";
+      // getVisible also finds a cross-Region peering connection from the accepter's Region.
+      const pcx = getVisible<{ Status?: { Code?: string } }>(store, scope, "vpc-peering-connection", r.VpcPeeringConnectionId);
+      if (!pcx) return false;
+      return pcx.Status?.Code === undefined || pcx.Status.Code === "active";
     }
     if (r.TransitGatewayId) return exists(store, scope, r.TransitGatewayId, "transit-gateway");
     return false;
@@ -367,7 +369,7 @@ const targetOf = (store: StorePort, scope: Scope, table: RouteTableDoc, input: T
   }
   if (input.VpcPeeringConnectionId !== undefined) {
     const id = input.VpcPeeringConnectionId;
-    if (typeOf(store, scope, id) !== "vpc-peering-connection") throw notFound("vpc-peering-connection", id);
+    if (!getVisible(store, scope, "vpc-peering-connection", id)) throw notFound("vpc-peering-connection", id);
     return { VpcPeeringConnectionId: id };
   }
   const id = input.TransitGatewayId!;
