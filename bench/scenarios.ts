@@ -73,6 +73,7 @@ const EXTRA_GROUPS: { module: string; exportName: string }[] = [
   { module: "./scenarios/ec2-compute.js", exportName: "ec2ComputeScenarios" },
   { module: "./scenarios/lambda-invoke.js", exportName: "lambdaScenarios" },
   { module: "./scenarios/states-engine.js", exportName: "statesScenarios" },
+  { module: "./scenarios/traffic-flows.js", exportName: "trafficScenarios" },
 ];
 
 /** Every scenario (core ones, then the groups), filtered by BENCH_ONLY. A group that fails to load is skipped with a warning. */

@@ -17,6 +17,7 @@ Commands:
   reset     Delete all state of a running Cloudbox
               --endpoint URL
   az-map    Show which AZ name each account sees for each AZ ID (cloudbox az-map --help)
+  probe     Send one connection through the emulated network and print its path (cloudbox probe --help)
   max-pods  Pods per EKS node for instance types, with the formula's inputs (cloudbox max-pods --help)
 
 Options:

@@ -26,6 +26,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
         return await (await import("./az-map.js")).run(rest);
       case "max-pods":
         return await (await import("./max-pods.js")).run(rest);
+      case "probe":
+        return await (await import("./probe.js")).run(rest);
       case undefined:
       case "help":
       case "--help":

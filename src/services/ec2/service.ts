@@ -13,9 +13,10 @@ import * as connectivity from "./connectivity/index.js";
 import { resourceMigrations, tagOperations } from "./foundation/index.js";
 import { describeRegions } from "./regions.js";
 import * as security from "./security/index.js";
+import * as traffic from "./traffic/index.js";
 import * as vpc from "./vpc/index.js";
 
-const families = [vpc, security, compute, connectivity];
+const families = [vpc, security, compute, connectivity, traffic];
 
 export const ec2Service: ServiceDefinition = {
   name: "ec2",
@@ -26,4 +27,7 @@ export const ec2Service: ServiceDefinition = {
   clientClass: "EC2Client",
   operations: [describeRegions, describeAvailabilityZones, ...tagOperations, ...families.flatMap((f) => f.operations)],
   migrations: [...resourceMigrations, ...families.flatMap((f) => f.migrations)],
+  // Probes and flow-log delivery (/_cloudbox/probe, /_cloudbox/flow-logs/flush): traffic/.
+  internalRoute: traffic.internalRoute,
+  stop: traffic.stop,
 };
