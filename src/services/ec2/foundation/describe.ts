@@ -32,6 +32,11 @@ export interface DescribeSpec<T> {
   paging?: { min: number; max: number };
   /** Extra SQL-level narrowing, e.g. { parent: vpcId }. */
   parent?: string;
+  /**
+   * Filters that name one top-level string field of the document, answered in SQL when their
+   * values have no wildcards, e.g. { "group-name": "$.GroupName" }.
+   */
+  sqlFields?: Readonly<Record<string, string>>;
 }
 
 export interface DescribePage<T> {
@@ -51,10 +56,16 @@ const decodeToken = (token: string): number => {
   throw commonErrors.invalidParameterValue(`Invalid value '${token}' for nextToken`);
 };
 
+const exact = (values: readonly string[] | undefined): values is string[] => !!values?.length && values.every((v) => !/[*?\\]/.test(v));
+
+/** Exact-valued field filters that the spec maps to a JSON path. */
+const sqlFieldFilters = (filters: readonly Ec2Filter[] | undefined, paths: Readonly<Record<string, string>> | undefined) =>
+  (filters ?? []).flatMap((f) => (f.Name && paths?.[f.Name] && exact(f.Values) ? [{ path: paths[f.Name], values: f.Values }] : []));
+
 /** Exact-valued tag filters can be answered in SQL; wildcard values cannot. */
 const sqlTagFilter = (filters: readonly Ec2Filter[] | undefined): { key: string; values: string[] } | undefined => {
   for (const f of filters ?? []) {
-    if (f.Name?.startsWith("tag:") && f.Values?.length && f.Values.every((v) => !/[*?\\]/.test(v))) {
+    if (f.Name?.startsWith("tag:") && exact(f.Values)) {
       return { key: f.Name.slice(4), values: f.Values };
     }
   }
@@ -75,7 +86,12 @@ export const describe = <T>(store: StorePort, scope: Scope, spec: DescribeSpec<T
     }
   }
   const keep = compileFilters(req.filters, spec.filters, { tags: (item) => item.Tags });
-  const docs = listResources<T>(store, scope, spec.type, { ids, parent: spec.parent, tag: sqlTagFilter(req.filters) });
+  const docs = listResources<T>(store, scope, spec.type, {
+    ids,
+    parent: spec.parent,
+    tag: sqlTagFilter(req.filters),
+    fields: sqlFieldFilters(req.filters, spec.sqlFields),
+  });
   if (ids) {
     const found = new Set(docs.map(spec.idOf));
     const missing = ids.find((id) => !found.has(id));

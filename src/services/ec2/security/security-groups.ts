@@ -167,7 +167,7 @@ export const describeSecurityGroups = defineOp("DescribeSecurityGroups", (input,
   const page = describe<StoredGroup>(
     ctx.store,
     scope,
-    { type: SG, idOf: (g) => g.GroupId!, notFound: (id) => notFound(SG, id), filters: groupFilters, paging: { min: 5, max: 1000 }, parent: input.GroupIds?.length ? undefined : exactVpcFilter(input.Filters) },
+    { type: SG, idOf: (g) => g.GroupId!, notFound: (id) => notFound(SG, id), filters: groupFilters, paging: { min: 5, max: 1000 }, parent: input.GroupIds?.length ? undefined : exactVpcFilter(input.Filters), sqlFields: { "group-name": "$.GroupName", "group-id": "$.GroupId", "owner-id": "$.OwnerId" } },
     { ids: input.GroupIds, idsParameter: "groupIds", filters: input.Filters, maxResults: input.MaxResults, nextToken: input.NextToken },
   );
   let items = page.items;
