@@ -25,6 +25,7 @@ import {
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { awsCli } from "../helpers/aws-cli.js";
+import { documentedFlowLogDdl } from "../helpers/flow-log-ddl.js";
 
 const A = "111111111111";
 const B = "222222222222";
@@ -53,43 +54,8 @@ const FILES: Record<string, string[]> = {
 };
 const EXPECTED_SRC = ["10.0.1.5", "192.0.2.44", "203.0.113.9"];
 
-/** The documented DDL (columns of versions 2-5), with the partition column named as the seed's query names it. */
-const documentedDdl = (table: string, partition: string) => `CREATE EXTERNAL TABLE IF NOT EXISTS \`${table}\` (
-  version int,
-  account_id string,
-  interface_id string,
-  srcaddr string,
-  dstaddr string,
-  srcport int,
-  dstport int,
-  protocol bigint,
-  packets bigint,
-  bytes bigint,
-  start bigint,
-  \`end\` bigint,
-  action string,
-  log_status string,
-  vpc_id string,
-  subnet_id string,
-  instance_id string,
-  tcp_flags int,
-  type string,
-  pkt_srcaddr string,
-  pkt_dstaddr string,
-  region string,
-  az_id string,
-  sublocation_type string,
-  sublocation_id string,
-  pkt_src_aws_service string,
-  pkt_dst_aws_service string,
-  flow_direction string,
-  traffic_path int
-)
-PARTITIONED BY (\`${partition}\` date)
-ROW FORMAT DELIMITED
-FIELDS TERMINATED BY ' '
-LOCATION 's3://${BUCKET}/AWSLogs/${A}/vpcflowlogs/us-east-1/'
-TBLPROPERTIES ("skip.header.line.count"="1");`;
+const documentedDdl = (table: string, partition: string) =>
+  documentedFlowLogDdl(table, partition, `s3://${BUCKET}/AWSLogs/${A}/vpcflowlogs/us-east-1/`);
 
 /** The partition projection DDL as documented (accid, region, day), placeholders filled in. */
 const projectionDdl = (table: string) => `CREATE EXTERNAL TABLE IF NOT EXISTS ${table} (

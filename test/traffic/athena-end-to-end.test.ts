@@ -23,6 +23,7 @@ import { flushFlowLogs, probe, type ProbeOptions, type ProbeRecord, type ProbeRe
 import { findAwsCliV2 } from "../helpers/aws-cli.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { buildThreeTier, type ThreeTier } from "./helpers.js";
+import { documentedFlowLogDdl } from "../helpers/flow-log-ddl.js";
 
 const ACCOUNT = "000000000000";
 const REGION = "us-east-1";
@@ -32,43 +33,8 @@ const PREFIX = `AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/`;
 const HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
 const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/flow-logs-athena/run.sh");
 
-/** AWS's documented DDL for flow logs ("Create a table for Amazon VPC flow logs"), partition column date_partition. */
-const DDL = `CREATE EXTERNAL TABLE IF NOT EXISTS \`vpc_flow_logs\` (
-  version int,
-  account_id string,
-  interface_id string,
-  srcaddr string,
-  dstaddr string,
-  srcport int,
-  dstport int,
-  protocol bigint,
-  packets bigint,
-  bytes bigint,
-  start bigint,
-  \`end\` bigint,
-  action string,
-  log_status string,
-  vpc_id string,
-  subnet_id string,
-  instance_id string,
-  tcp_flags int,
-  type string,
-  pkt_srcaddr string,
-  pkt_dstaddr string,
-  region string,
-  az_id string,
-  sublocation_type string,
-  sublocation_id string,
-  pkt_src_aws_service string,
-  pkt_dst_aws_service string,
-  flow_direction string,
-  traffic_path int
-)
-PARTITIONED BY (\`date_partition\` date)
-ROW FORMAT DELIMITED
-FIELDS TERMINATED BY ' '
-LOCATION 's3://${BUCKET}/${PREFIX}'
-TBLPROPERTIES ("skip.header.line.count"="1");`;
+/** AWS's documented DDL for flow logs, partition column date_partition. */
+const DDL = documentedFlowLogDdl("vpc_flow_logs", "date_partition", `s3://${BUCKET}/${PREFIX}`);
 
 /** The seed's query, as written. */
 const SEED_QUERY = `SELECT * FROM vpc_flow_logs WHERE (action = 'REJECT' AND dstport = 443) AND date_partition >= '2024-01-01';`;
