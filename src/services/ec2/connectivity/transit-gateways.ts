@@ -399,6 +399,14 @@ const attachmentOfRtb = (ctx: OperationContext, rtb: RtbDoc, attachmentId: strin
   return doc;
 };
 
+/** What Association and Propagation answers say about a route table and an attachment. */
+const routeTableLink = (ctx: OperationContext, rtb: RtbDoc, att: AttDoc) => ({
+  TransitGatewayRouteTableId: rtb.TransitGatewayRouteTableId,
+  TransitGatewayAttachmentId: att.TransitGatewayAttachmentId,
+  ResourceId: resourceOf(ctx, att).ResourceId,
+  ResourceType: att.ResourceType,
+});
+
 export const associateTransitGatewayRouteTable = defineOp("AssociateTransitGatewayRouteTable", (input, ctx) => {
   const rtb = rtbOwned(ctx, input.TransitGatewayRouteTableId);
   const att = attachmentOfRtb(ctx, rtb, input.TransitGatewayAttachmentId);
@@ -411,16 +419,7 @@ export const associateTransitGatewayRouteTable = defineOp("AssociateTransitGatew
   updateAtt(ctx, att.TransitGatewayAttachmentId, (a) => {
     a._assoc[rtb.TransitGatewayId] = rtb.TransitGatewayRouteTableId;
   });
-  const r = resourceOf(ctx, att);
-  return {
-    Association: {
-      TransitGatewayRouteTableId: rtb.TransitGatewayRouteTableId,
-      TransitGatewayAttachmentId: att.TransitGatewayAttachmentId,
-      ResourceId: r.ResourceId,
-      ResourceType: att.ResourceType,
-      State: "associating" as const,
-    },
-  };
+  return { Association: { ...routeTableLink(ctx, rtb, att), State: "associating" as const } };
 });
 
 export const disassociateTransitGatewayRouteTable = defineOp("DisassociateTransitGatewayRouteTable", (input, ctx) => {
@@ -433,16 +432,7 @@ export const disassociateTransitGatewayRouteTable = defineOp("DisassociateTransi
   updateAtt(ctx, att.TransitGatewayAttachmentId, (a) => {
     delete a._assoc[rtb.TransitGatewayId];
   });
-  const r = resourceOf(ctx, att);
-  return {
-    Association: {
-      TransitGatewayRouteTableId: rtb.TransitGatewayRouteTableId,
-      TransitGatewayAttachmentId: att.TransitGatewayAttachmentId,
-      ResourceId: r.ResourceId,
-      ResourceType: att.ResourceType,
-      State: "disassociating" as const,
-    },
-  };
+  return { Association: { ...routeTableLink(ctx, rtb, att), State: "disassociating" as const } };
 });
 
 export const enableTransitGatewayRouteTablePropagation = defineOp("EnableTransitGatewayRouteTablePropagation", (input, ctx) => {
@@ -458,15 +448,7 @@ export const enableTransitGatewayRouteTablePropagation = defineOp("EnableTransit
   updateAtt(ctx, att.TransitGatewayAttachmentId, (a) => {
     a._prop[rtb.TransitGatewayId] = [...(a._prop[rtb.TransitGatewayId] ?? []), rtb.TransitGatewayRouteTableId];
   });
-  return {
-    Propagation: {
-      TransitGatewayAttachmentId: att.TransitGatewayAttachmentId,
-      ResourceId: resourceOf(ctx, att).ResourceId,
-      ResourceType: att.ResourceType,
-      TransitGatewayRouteTableId: rtb.TransitGatewayRouteTableId,
-      State: "enabled" as const,
-    },
-  };
+  return { Propagation: { ...routeTableLink(ctx, rtb, att), State: "enabled" as const } };
 });
 
 export const disableTransitGatewayRouteTablePropagation = defineOp("DisableTransitGatewayRouteTablePropagation", (input, ctx) => {
@@ -479,15 +461,7 @@ export const disableTransitGatewayRouteTablePropagation = defineOp("DisableTrans
   updateAtt(ctx, att.TransitGatewayAttachmentId, (a) => {
     a._prop[rtb.TransitGatewayId] = (a._prop[rtb.TransitGatewayId] ?? []).filter((r) => r !== rtb.TransitGatewayRouteTableId);
   });
-  return {
-    Propagation: {
-      TransitGatewayAttachmentId: att.TransitGatewayAttachmentId,
-      ResourceId: resourceOf(ctx, att).ResourceId,
-      ResourceType: att.ResourceType,
-      TransitGatewayRouteTableId: rtb.TransitGatewayRouteTableId,
-      State: "disabled" as const,
-    },
-  };
+  return { Propagation: { ...routeTableLink(ctx, rtb, att), State: "disabled" as const } };
 });
 
 // ---------------------------------------------------------------------------------------------
