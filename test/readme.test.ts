@@ -3,9 +3,9 @@ import { readFileSync } from "node:fs";
 import test from "node:test";
 import { updatedReadme } from "../scripts/readme-ops.js";
 
-test("README lists exactly the implemented operations (run `npm run readme` after adding one)", () => {
+test("README lists exactly the implemented operations (run `npm run readme` after adding one)", async () => {
   const readme = readFileSync("README.md", "utf8");
-  assert.equal(readme, updatedReadme(readme));
+  assert.equal(readme, await updatedReadme(readme));
 });
 
 test("README opens with the two set-up commands", () => {

@@ -9,7 +9,7 @@ interface Health {
   endpoint?: string;
   dataDir?: string | null;
   ephemeral?: boolean;
-  services?: { name: string; protocol: string; operations: string[] }[];
+  services?: { name: string; protocol: string; loaded?: boolean; operations: string[] }[];
 }
 
 export const fetchHealth = async (endpoint: string, timeoutMs = 3000): Promise<Health> => {
@@ -40,7 +40,11 @@ export const status = async (argv: readonly string[]): Promise<number> => {
     `  memory   ${((health.rss ?? 0) / 1024 / 1024).toFixed(1)} MB resident`,
     `  state    ${health.ephemeral ? "in memory (ephemeral)" : (health.dataDir ?? "?")}`,
     `  services ${services.length}`,
-    ...services.map((s) => `    ${s.name.padEnd(16)} ${s.protocol.padEnd(10)} ${s.operations.length} operation${s.operations.length === 1 ? "" : "s"}: ${s.operations.join(", ")}`),
+    ...services.map((s) =>
+      s.loaded === false
+        ? `    ${s.name.padEnd(16)} ${s.protocol.padEnd(10)} not loaded yet (loads with its first request)`
+        : `    ${s.name.padEnd(16)} ${s.protocol.padEnd(10)} ${s.operations.length} operation${s.operations.length === 1 ? "" : "s"}: ${s.operations.join(", ")}`,
+    ),
   ];
   process.stdout.write(lines.join("\n") + "\n");
   return 0;

@@ -1,7 +1,6 @@
 /**
- * What a service folder exports: its identity on the wire, its lazily loaded SDK model, and the
- * list of operations it implements (the only registry: no decorators, no scanning). Operations in
- * the model but not listed answer with the uniform NotImplemented error.
+ * A service's identity (known at startup), its definition (loaded with its first request), and
+ * the ports runtime gives it for background work.
  */
 import type { SchedulingClock } from "./clock.js";
 import type { Caller } from "./context.js";
@@ -38,7 +37,14 @@ export interface ServiceRuntime {
 
 export type ProtocolName = "ec2" | "query" | "json" | "rest-json" | "rest-xml";
 
-export interface ServiceDefinition {
+/**
+ * What runtime and the gateway know of a service before its module loads: how requests name it
+ * (signing name, endpoint prefix, X-Amz-Target prefix, hosts, paths) and when it must load. Each
+ * service folder exports one from identity.ts; its service.ts spreads it into the definition.
+ * Startup imports only these, so that Cloudbox answers within a fraction of a second and a
+ * service's operations, engines and libraries load with its first request.
+ */
+export interface ServiceIdentity {
   /** Cloudbox's short name, e.g. "ec2", "sts", "states". */
   readonly name: string;
   /** The SigV4 signing name in the credential scope, e.g. "ec2", "states", "events", "s3". */
@@ -46,8 +52,12 @@ export interface ServiceDefinition {
   /** The endpoint prefix of the service's hostnames (e.g. "states" for states.us-east-1.amazonaws.com). */
   readonly endpointPrefix: string;
   readonly protocol: ProtocolName;
-  /** Loads the official SDK client module; called on the service's first request only. */
-  readonly loadSdk: () => Promise<Record<string, unknown>>;
+  /**
+   * The official SDK client package whose model describes the wire format, e.g.
+   * "@aws-sdk/client-ec2". Read on the service's first request only, from a snapshot cache when
+   * one exists for the installed version (gateway/model-cache.ts).
+   */
+  readonly sdkPackage: string;
   /** The client class exported by that module, e.g. "EC2Client". */
   readonly clientClass: string;
   /**
@@ -59,31 +69,74 @@ export interface ServiceDefinition {
   readonly maxBodyBytes?: number;
   /** Global services (STS's global endpoint, IAM) keep their state under a fixed region. */
   readonly global?: boolean;
-  readonly operations: readonly Operation[];
-  /** The service's table migrations, applied in order at startup. */
-  readonly migrations?: readonly string[];
-  /**
-   * Optional: map an access key id that this service issued (e.g. STS temporary credentials) to
-   * its caller. The gateway asks each service that has this hook before applying the default
-   * rule (a 12-digit access key id is that account; anything else is the default account).
-   */
-  readonly resolveCaller?: (store: StorePort, accessKeyId: string, nowMs?: number) => Caller | undefined;
-  /**
-   * Optional: serves Cloudbox's own HTTP routes under /_cloudbox/ that the gateway does not know
-   * (e.g. Lambda code downloads at /_cloudbox/lambda/code/...). The gateway asks each service with
-   * this hook in order; the first response wins; undefined means "not mine".
-   */
-  readonly internalRoute?: (
-    req: HttpRequest,
-    runtime: ServiceRuntime,
-  ) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
   /**
    * Optional: hosts this service serves outside the AWS APIs, e.g. Lambda function URLs
    * (`<url-id>.lambda-url.<region>.localhost`). Requests to a matching Host go to internalRoute.
    */
   readonly internalHost?: RegExp;
-  /** Optional: starts background work (e.g. resumes executions after a restart). */
+  /** Optional: the paths under /_cloudbox/ its internalRoute serves, as prefixes (e.g. "lambda/"). */
+  readonly internalPaths?: readonly string[];
+  /**
+   * Loads at startup, right after the server listens, when the store holds the service's tables:
+   * for services whose work must go on after a restart without waiting for a request (Step
+   * Functions executions). Others load on first use.
+   */
+  readonly boot?: boolean;
+  /** Has a resolveCaller hook: loaded before the gateway resolves a key that is not an account id. */
+  readonly resolvesCallers?: boolean;
+}
+
+/**
+ * What a service folder's service.ts exports: its identity, the list of operations it implements
+ * (the only registry: no decorators, no scanning), its tables and its hooks. Operations in the
+ * model but not listed answer with the uniform NotImplemented error.
+ */
+export interface ServiceDefinition extends ServiceIdentity {
+  readonly operations: readonly Operation[];
+  /** The service's table migrations, applied in order when the service loads. */
+  readonly migrations?: readonly string[];
+  /**
+   * Optional: map an access key id that this service issued (e.g. STS temporary credentials) to
+   * its caller. The gateway asks each service that has this hook before applying the default
+   * rule (a 12-digit access key id is that account; anything else is the default account).
+   * Requires `resolvesCallers` in the identity.
+   */
+  readonly resolveCaller?: (store: StorePort, accessKeyId: string, nowMs?: number) => Caller | undefined;
+  /**
+   * Optional: serves Cloudbox's own HTTP routes under /_cloudbox/ (the identity's internalPaths,
+   * e.g. Lambda code downloads at /_cloudbox/lambda/code/...) and requests to its internalHost.
+   * Undefined means "not mine".
+   */
+  readonly internalRoute?: (
+    req: HttpRequest,
+    runtime: ServiceRuntime,
+  ) => HttpResponse | undefined | Promise<HttpResponse | undefined>;
+  /** Optional: starts background work when the service loads (e.g. resumes executions after a restart). */
   readonly start?: (runtime: ServiceRuntime) => void | Promise<void>;
   /** Optional: stops background work (before the store closes). */
   readonly stop?: (runtime: ServiceRuntime) => void | Promise<void>;
 }
+
+/** A service as runtime lists it: the identity now, the definition on demand. */
+export interface LazyService {
+  readonly identity: ServiceIdentity;
+  readonly load: () => Promise<ServiceDefinition>;
+}
+
+/** Wraps a definition that is already loaded (tests, embedders with their own services). */
+export const loadedService = (def: ServiceDefinition): LazyService => ({ identity: def, load: async () => def });
+
+/**
+ * Why a loaded definition does not keep its identity's promises, or undefined if it does. The
+ * hints in the identity (boot, resolvesCallers, internalPaths) are what lets runtime leave the
+ * module unloaded, so a definition that needs them and lacks them is a bug caught at load.
+ */
+export const identityMismatch = (identity: ServiceIdentity, def: ServiceDefinition): string | undefined => {
+  const keys = ["name", "signingName", "endpointPrefix", "protocol", "clientClass", "targetPrefix", "maxBodyBytes", "global", "boot", "resolvesCallers"] as const;
+  for (const k of keys) if (identity[k] !== def[k]) return `${k} is ${String(def[k])} in the definition, ${String(identity[k])} in the identity`;
+  if (String(identity.internalHost) !== String(def.internalHost)) return "internalHost differs from the identity";
+  if ((identity.internalPaths ?? []).join() !== (def.internalPaths ?? []).join()) return "internalPaths differ from the identity";
+  if (def.resolveCaller && !def.resolvesCallers) return "it has a resolveCaller hook but its identity does not set resolvesCallers";
+  if (def.internalRoute && !def.internalPaths?.length && !def.internalHost) return "it has an internalRoute hook but its identity names no internalPaths or internalHost";
+  return undefined;
+};

@@ -5,7 +5,7 @@
  * default account. A plain key's caller is the account root.
  */
 import type { Caller, Clock, StorePort } from "../core/index.js";
-import type { RegisteredService } from "./registry.js";
+import type { ServiceRegistry } from "./registry.js";
 
 export const DEFAULT_ACCOUNT_ID = "000000000000";
 const ACCOUNT_RE = /^\d{12}$/;
@@ -19,20 +19,30 @@ export const rootCaller = (accessKeyId: string, accountId: string): Caller => ({
   userId: accountId,
 });
 
+/**
+ * Resolves callers. Hooks belong to services whose identity sets resolvesCallers; a key that is
+ * not an account id loads those services first (STS's temporary credentials outlive a restart,
+ * so the first request after one may carry them before STS has served anything).
+ */
 export const createCallerResolver = (
-  services: readonly RegisteredService[],
+  registry: Pick<ServiceRegistry, "services" | "load">,
   store: StorePort,
   defaultAccountId: string,
   clock: Clock,
-): ((accessKeyId: string | undefined) => Caller) => {
-  const hooks = services.map((s) => s.def.resolveCaller).filter((h): h is NonNullable<typeof h> => typeof h === "function");
-  return (accessKeyId) => {
-    if (!accessKeyId) return rootCaller("", defaultAccountId);
-    for (const hook of hooks) {
+): ((accessKeyId: string | undefined) => Caller | Promise<Caller>) => {
+  const owners = registry.services.filter((s) => s.def.resolvesCallers);
+  const resolve = (accessKeyId: string): Caller => {
+    for (const owner of owners) {
       // The hook gets the clock's time so that expiry follows a test's advanced clock.
-      const caller = hook(store, accessKeyId, clock.now());
+      const caller = owner.loaded?.def.resolveCaller?.(store, accessKeyId, clock.now());
       if (caller) return caller;
     }
     return rootCaller(accessKeyId, isAccountId(accessKeyId) ? accessKeyId : defaultAccountId);
+  };
+  return (accessKeyId) => {
+    if (!accessKeyId) return rootCaller("", defaultAccountId);
+    // Hooks map keys they issued; an account-id key is never one of those.
+    if (isAccountId(accessKeyId) || owners.every((o) => o.loaded)) return resolve(accessKeyId);
+    return Promise.all(owners.map((o) => registry.load(o))).then(() => resolve(accessKeyId));
   };
 };

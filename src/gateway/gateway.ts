@@ -42,7 +42,7 @@ import type { OperationModel, ProtocolCodec, ServiceModel } from "../protocol/in
 import type { ProtocolName } from "../core/index.js";
 import { createCallerResolver } from "./accounts.js";
 import { readBody } from "./body.js";
-import type { RegisteredService, ServiceRegistry } from "./registry.js";
+import type { LoadedService, RegisteredService, ServiceRegistry } from "./registry.js";
 import { routeRequest, type Route } from "./routing.js";
 
 export const DEFAULT_REGION = "us-east-1";
@@ -98,7 +98,7 @@ export const plainJsonError = (error: AwsError, requestId: string): HttpResponse
 export const createGateway = (options: GatewayOptions): Gateway => {
   const { registry, store, clock, log, settings } = options;
   const defaultLimit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const resolveCaller = createCallerResolver(registry.services, store, options.defaultAccountId, clock);
+  const resolveCaller = createCallerResolver(registry, store, options.defaultAccountId, clock);
   const startedAt = Date.now();
   const logsRequests = () => log.level === "info" || log.level === "debug";
 
@@ -112,11 +112,14 @@ export const createGateway = (options: GatewayOptions): Gateway => {
       uptime: Math.round((Date.now() - startedAt) / 10) / 100,
       rss: process.memoryUsage.rss(),
       ...options.healthExtra?.(),
-      services: registry.services.map(({ def, operations }) => ({
+      // A service's module loads with its first request (or at startup when it resumes work):
+      // until then its operations are not known here.
+      services: registry.services.map(({ def, loaded }) => ({
         name: def.name,
         protocol: def.protocol,
         signingName: def.signingName,
-        operations: [...operations.keys()].sort(),
+        loaded: loaded !== undefined,
+        operations: loaded ? [...loaded.operations.keys()].sort() : [],
       })),
     }),
   });
@@ -140,12 +143,10 @@ export const createGateway = (options: GatewayOptions): Gateway => {
         return { status: 200, headers: jsonHeaders(requestId), body: JSON.stringify({ reset: true }) };
       default: {
         // Routes that services serve themselves (e.g. Lambda code downloads).
-        if (options.runtime) {
-          for (const { def } of registry.services) {
-            if (!def.internalRoute) continue;
-            const res = await def.internalRoute(p.req, options.runtime);
-            if (res) return res;
-          }
+        const owner = options.runtime && registry.byInternalPath(route);
+        if (owner && options.runtime) {
+          const res = await (await registry.load(owner)).def.internalRoute?.(p.req, options.runtime);
+          if (res) return res;
         }
         return {
           status: 404,
@@ -184,11 +185,17 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     let accountId = options.defaultAccountId;
     let response: HttpResponse;
     let model: ServiceModel | undefined;
+    let loaded: LoadedService;
     try {
-      model = registry.loadedModel(service) ?? (await registry.model(service));
-      if (!protocol) await loadProtocol();
+      if (service.loaded && registry.loadedModel(service) && protocol) {
+        loaded = service.loaded;
+        model = registry.loadedModel(service)!;
+      } else {
+        // The definition, the model and the codecs load in parallel on a service's first request.
+        [loaded, model] = await Promise.all([registry.load(service), registry.model(service), protocol ?? loadProtocol()]);
+      }
     } catch (e) {
-      log.error(`request ${requestId}: cannot load the model of ${def.name}`, e);
+      log.error(`request ${requestId}: cannot load service ${def.name}`, e);
       response = plainJsonError(commonErrors.internalFailure(), requestId);
       return finish(response, def.name, operation, accountId, region, started);
     }
@@ -196,11 +203,12 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     let opModel: OperationModel | undefined;
     try {
       if (p.tooLargeLimit !== undefined) throw commonErrors.requestEntityTooLarge(p.tooLargeLimit);
-      const caller = resolveCaller(accessKeyId);
+      const resolved = resolveCaller(accessKeyId);
+      const caller = "then" in resolved ? await resolved : resolved;
       accountId = caller.accountId;
       opModel = codec.resolveOperation(model, p.req);
       operation = opModel.name;
-      const op = service.operations.get(opModel.name);
+      const op = loaded.operations.get(opModel.name);
       if (!op) throw commonErrors.notImplemented(def.name, opModel.name);
       const input = codec.parseInput(model, opModel, p.req);
       const ctx: OperationContext = {
@@ -251,9 +259,9 @@ export const createGateway = (options: GatewayOptions): Gateway => {
     try {
       if (p.req.path.startsWith(INTERNAL_PREFIX)) return await internal(p, requestId);
       const host = p.req.headers.host ?? "";
-      const hostOwner = options.runtime && registry.services.find(({ def }) => def.internalHost?.test(host) && def.internalRoute);
+      const hostOwner = options.runtime && registry.byInternalHost(host);
       if (hostOwner && options.runtime) {
-        const res = await hostOwner.def.internalRoute!(p.req, options.runtime);
+        const res = await (await registry.load(hostOwner)).def.internalRoute?.(p.req, options.runtime);
         if (res) return res;
       }
       const route = knownRoute ?? routeRequest(p.req, registry);

@@ -2,7 +2,7 @@
 export { createGateway, plainJsonError, DEFAULT_MAX_BODY_BYTES, DEFAULT_REGION, INTERNAL_PREFIX } from "./gateway.js";
 export type { Gateway, GatewayOptions } from "./gateway.js";
 export { createServiceRegistry } from "./registry.js";
-export type { RegisteredService, ServiceRegistry } from "./registry.js";
+export type { LoadedService, RegisteredService, ServiceRegistry } from "./registry.js";
 export { routeRequest, parseCredential, credentialFromAuthorization } from "./routing.js";
 export type { Route, Credential } from "./routing.js";
 export { DEFAULT_ACCOUNT_ID, isAccountId, rootCaller } from "./accounts.js";

@@ -9,6 +9,7 @@ import { restXmlCodec } from "./rest-xml.js";
 
 export type { ProtocolCodec, ResponseMeta } from "./codec.js";
 export * from "./model.js";
+export { modelFromSnapshot, snapshotModel, type ModelSnapshot } from "./model-snapshot.js";
 
 const codecs: Record<ProtocolName, ProtocolCodec> = {
   ec2: ec2Codec,

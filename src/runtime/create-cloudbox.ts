@@ -1,7 +1,9 @@
 /**
- * The composition root: createCloudbox(options) opens the store, applies every service's
- * migrations, registers the services, and starts the HTTP gateway. No SDK model is loaded here:
- * each service's model loads on its first request, so startup stays fast.
+ * The composition root: createCloudbox(options) opens the store, registers the services by their
+ * identities, and starts the HTTP gateway. No service module and no SDK model loads here: each
+ * service loads on its first request (applying its migrations then), and services that resume
+ * work after a restart (identity `boot`) load right after the server listens when the store
+ * holds their tables; `ready` settles when they have started. So Cloudbox answers its health check in a fraction of a second.
  *
  *   const cb = await createCloudbox({ port: 0, ephemeral: true });
  *   const ec2 = new EC2Client(cb.clientConfig);
@@ -11,7 +13,7 @@
 import "./env.js";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import {
   AdjustableClock,
   createLogger,
@@ -20,6 +22,8 @@ import {
   type HttpResponse,
   type Logger,
   type LogLevel,
+  loadedService,
+  type LazyService,
   type ServiceDefinition,
   type ServiceRuntime,
 } from "../core/index.js";
@@ -57,8 +61,8 @@ export interface CloudboxOptions {
    * or a file path; default env CLOUDBOX_SFN_MOCK_CONFIG. Handed to services as settings.sfnMockConfig.
    */
   sfnMockConfig?: unknown;
-  /** The services to serve; default every service Cloudbox has. */
-  services?: readonly ServiceDefinition[];
+  /** The services to serve; default every service Cloudbox has. Plain definitions count as loaded. */
+  services?: readonly (LazyService | ServiceDefinition)[];
 }
 
 export interface CloudboxClientConfig {
@@ -78,6 +82,11 @@ export interface Cloudbox {
   readonly clock: AdjustableClock;
   readonly store: Store;
   readonly log: Logger;
+  /**
+   * Settles when the services that load at startup (identity `boot`, e.g. Step Functions resuming
+   * executions) have loaded and started; requests do not need to wait for it.
+   */
+  readonly ready: Promise<void>;
   /** The ports services get for background work (also ctx.runtime in handlers). */
   readonly runtime: ServiceRuntime;
   /** Serves one request in memory, without the network. */
@@ -107,15 +116,16 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
   const log = createLogger(options.logLevel ?? "silent", options.logWrite);
   const defaultAccountId = options.defaultAccountId ?? (process.env.CLOUDBOX_DEFAULT_ACCOUNT || undefined) ?? DEFAULT_ACCOUNT_ID;
   if (!isAccountId(defaultAccountId)) throw new Error(`The default account id must be 12 digits, got "${defaultAccountId}"`);
-  const services = options.services ?? allServices;
+  const given = options.services ?? allServices;
+  const services = given.map((s) => ("load" in s ? s : loadedService(s)));
+  // Definitions handed over already loaded (tests, embedders) start before createCloudbox returns.
+  const eager = new Set(given.filter((s) => !("load" in s)).map((s) => (s as ServiceDefinition).name));
   const info = packageInfo();
 
   const store = openStore({ dataDir: options.dataDir, ephemeral: options.ephemeral });
   let gateway: Gateway;
   let server: Server;
   try {
-    for (const def of services) if (def.migrations?.length) store.migrate(def.name, def.migrations);
-    const registry = createServiceRegistry(services);
     const clock = new AdjustableClock();
     const settings: Record<string, unknown> = {
       azPins: options.azPins ?? {},
@@ -140,6 +150,20 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
         requestHandler: inMemoryRequestHandler,
       }),
     };
+    // Services with a start or a stop hook are stopped on shutdown in reverse order of the list
+    // (allServices puts a service that calls others in the background after them: it stops first).
+    const started: ServiceDefinition[] = [];
+    let stopping: Promise<void> | undefined;
+    const registry = createServiceRegistry(services, {
+      // Snapshots of the SDK models, next to the packages they come from (like other tools' caches).
+      modelCacheDir: process.env.CLOUDBOX_MODEL_CACHE === "off" ? undefined : join(info.root, "node_modules", ".cache", "cloudbox", "models"),
+      onLoad: async (def) => {
+        if (stopping) throw new Error(`Cloudbox is stopping; ${def.name} not loaded`);
+        if (def.migrations?.length) store.migrate(def.name, def.migrations);
+        if (def.start || def.stop) started.push(def);
+        await def.start?.(runtime);
+      },
+    });
     gateway = createGateway({
       registry,
       store,
@@ -189,10 +213,9 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
     // Services that call other services through the API build their SDK clients with this handler.
     settings.inMemoryRequestHandler = inMemoryRequestHandler;
 
-    // Background work (after listening, so that workers can call Cloudbox over HTTP too).
-    const started: ServiceDefinition[] = [];
     const stopServices = async () => {
-      for (const def of started.reverse()) {
+      const rank = (def: ServiceDefinition) => services.findIndex((s) => s.identity.name === def.name);
+      for (const def of started.sort((a, b) => rank(b) - rank(a))) {
         try {
           await def.stop?.(runtime);
         } catch (e) {
@@ -201,14 +224,9 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
       }
       started.length = 0;
     };
+    // Background work starts after listening, so that workers can call Cloudbox over HTTP too.
     try {
-      // Every service with a start or a stop hook is stopped on shutdown (a service may create
-      // workers lazily, on its first request, and still need stopping).
-      for (const def of services) {
-        if (!def.start && !def.stop) continue;
-        started.push(def);
-        await def.start?.(runtime);
-      }
+      for (const service of registry.services) if (eager.has(service.def.name)) await registry.load(service);
     } catch (e) {
       await stopServices();
       clock.clear();
@@ -218,8 +236,19 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
       });
       throw e;
     }
+    // A boot service that fails to load is logged; its requests answer InternalFailure and retry the load.
+    const ready = (async () => {
+      for (const service of registry.services) {
+        // Only a store that holds the service's tables can hold work to resume.
+        if (!service.def.boot || stopping || !store.hasMigrated(service.def.name)) continue;
+        try {
+          await registry.load(service);
+        } catch (e) {
+          log.error(`service ${service.def.name}: failed to load at startup`, e);
+        }
+      }
+    })();
 
-    let stopping: Promise<void> | undefined;
     const cb: Cloudbox = {
       endpoint,
       port,
@@ -231,6 +260,7 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
       clock,
       store,
       log,
+      ready,
       handle: (req) => gateway.handle(req),
       reset: async () => store.reset(),
       stop: () =>
@@ -241,6 +271,7 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
           setTimeout(() => {
             for (const s of sockets) s.destroy();
           }, 200).unref();
+          await ready;
           await stopServices();
           clock.clear();
           await closed;

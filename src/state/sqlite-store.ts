@@ -47,6 +47,8 @@ export interface Store extends StorePort {
   readonly ephemeral: boolean;
   /** Empties every table except the migrations ledger; the schema stays. */
   reset(): void;
+  /** Whether an owner's migrations ever ran here, i.e. whether it may hold state. */
+  hasMigrated(owner: string): boolean;
   /** Closes the database; later calls throw. Idempotent. */
   close(): void;
   readonly closed: boolean;
@@ -172,6 +174,9 @@ export const openStore = (options: StoreOptions = {}): Store => {
       }
       // DDL may have changed tables that cached statements refer to.
       cache.clear();
+    },
+    hasMigrated(owner: string): boolean {
+      return db.prepare(`SELECT 1 FROM ${MIGRATIONS_TABLE} WHERE owner = ? LIMIT 1`).get(owner) !== undefined;
     },
     reset(): void {
       const tables = (db.pragma("table_list") as { schema: string; name: string; type: string }[])

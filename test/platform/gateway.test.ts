@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreateActivityCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
-import { AwsError, opDefiner, type Caller, type ServiceDefinition } from "../../src/core/index.js";
+import { AwsError, loadedService, opDefiner, type Caller, type ServiceDefinition } from "../../src/core/index.js";
 import { createServiceRegistry, routeRequest } from "../../src/gateway/index.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 
@@ -21,7 +21,7 @@ const stubEc2: ServiceDefinition = {
   signingName: "ec2",
   endpointPrefix: "ec2",
   protocol: "ec2",
-  loadSdk: () => import("@aws-sdk/client-ec2") as unknown as Promise<Record<string, unknown>>,
+  sdkPackage: "@aws-sdk/client-ec2",
   clientClass: "EC2Client",
   operations: [],
 };
@@ -32,7 +32,7 @@ const stubStates: ServiceDefinition = {
   endpointPrefix: "states",
   targetPrefix: "AWSStepFunctions",
   protocol: "json",
-  loadSdk: () => import("@aws-sdk/client-sfn") as unknown as Promise<Record<string, unknown>>,
+  sdkPackage: "@aws-sdk/client-sfn",
   clientClass: "SFNClient",
   maxBodyBytes: 1024,
   operations: [],
@@ -44,8 +44,9 @@ const stubSts: ServiceDefinition = {
   signingName: "sts",
   endpointPrefix: "sts",
   protocol: "query",
-  loadSdk: () => import("@aws-sdk/client-sts") as unknown as Promise<Record<string, unknown>>,
+  sdkPackage: "@aws-sdk/client-sts",
   clientClass: "STSClient",
+  resolvesCallers: true,
   migrations: ["CREATE TABLE stub_writes (account TEXT NOT NULL, region TEXT NOT NULL, id TEXT NOT NULL)"],
   operations: [
     sts("GetCallerIdentity", (_input, ctx) => ({
@@ -222,7 +223,9 @@ describe("gateway", () => {
 });
 
 describe("routing", () => {
-  const registry = createServiceRegistry([stubEc2, stubStates, stubSts, { ...stubEc2, name: "s3", signingName: "s3", endpointPrefix: "s3", protocol: "rest-xml" }]);
+  const registry = createServiceRegistry(
+    [stubEc2, stubStates, stubSts, { ...stubEc2, name: "s3", signingName: "s3", endpointPrefix: "s3", protocol: "rest-xml" as const }].map(loadedService),
+  );
   const route = (headers: Record<string, string>, query = "") => {
     const r = routeRequest({ method: "POST", path: "/", query, headers, body: Buffer.alloc(0) }, registry);
     return { service: r.service?.def.name, accessKeyId: r.accessKeyId, region: r.region };
@@ -274,13 +277,24 @@ describe("runtime options", () => {
     await assert.rejects(startCloudbox({ services: [], defaultAccountId: "12" }), /12 digits/);
   });
 
-  test("by default every Cloudbox service is served, and health lists them", async () => {
+  test("by default every Cloudbox service is served, each loading with its first request, and health lists them", async () => {
     const cb = await startCloudbox();
     try {
-      const h = (await (await fetch(`${cb.endpoint}/_cloudbox/health`)).json()) as any;
-      const names = h.services.map((s: any) => s.name);
-      for (const name of ["sts", "ec2"]) assert.ok(names.includes(name), `${name} in ${names}`);
-      assert.ok(h.services.find((s: any) => s.name === "sts").operations.includes("GetCallerIdentity"));
+      const health = async () => (await (await fetch(`${cb.endpoint}/_cloudbox/health`)).json()) as any;
+      const before = await health();
+      const names = before.services.map((s: any) => s.name);
+      for (const name of ["sts", "ec2", "s3", "lambda", "states"]) assert.ok(names.includes(name), `${name} in ${names}`);
+      const sts = (h: any) => h.services.find((s: any) => s.name === "sts");
+      assert.deepEqual([sts(before).loaded, sts(before).operations], [false, []]);
+      await client(STSClient, cb).send(new GetCallerIdentityCommand({}));
+      const after = await health();
+      assert.equal(sts(after).loaded, true);
+      assert.ok(sts(after).operations.includes("GetCallerIdentity"));
+      // Step Functions loads at startup only when the store may hold executions to resume
+      // (test/states/restart.test.ts); a fresh store leaves it for its first request.
+      await cb.ready;
+      assert.equal((await health()).services.find((s: any) => s.name === "states").loaded, false);
+      assert.equal(after.services.find((s: any) => s.name === "ec2").loaded, false);
       assert.equal(cb.clientConfig.endpoint, cb.endpoint);
       assert.equal(cb.clientConfig.region, "us-east-1");
     } finally {
@@ -308,6 +322,7 @@ describe("service runtime hooks", () => {
       stop: () => {
         events.push("stop");
       },
+      internalPaths: ["stub/"],
       internalRoute: (req) =>
         req.path === "/_cloudbox/stub/ping" ? { status: 200, headers: { "content-type": "text/plain" }, body: "pong" } : undefined,
     };

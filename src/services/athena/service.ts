@@ -6,19 +6,14 @@
  * GetDatabase, ListTableMetadata, GetTableMetadata, ListWorkGroups, GetWorkGroup.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { athenaIdentity } from "./identity.js";
 import { getDataCatalog, getDatabaseOp, getTableMetadata, getWorkGroup, listDatabases, listDataCatalogs, listTableMetadata, listWorkGroups } from "./catalog.js";
 import { startWorker, stopWorker } from "./engine.js";
 import { batchGetQueryExecution, getQueryExecution, getQueryResults, listQueryExecutions, startQueryExecution, stopQueryExecution } from "./queries.js";
 import { athenaMigrations } from "./store.js";
 
 export const athenaService: ServiceDefinition = {
-  name: "athena",
-  signingName: "athena",
-  endpointPrefix: "athena",
-  protocol: "json",
-  loadSdk: () => import("@aws-sdk/client-athena") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "AthenaClient",
-  targetPrefix: "AmazonAthena",
+  ...athenaIdentity,
   operations: [
     startQueryExecution,
     getQueryExecution,

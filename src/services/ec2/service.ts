@@ -7,6 +7,7 @@
  * Every other operation of the model answers NotImplemented.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { ec2Identity } from "./identity.js";
 import { describeAvailabilityZones } from "./availability-zones.js";
 import * as compute from "./compute/index.js";
 import * as connectivity from "./connectivity/index.js";
@@ -19,12 +20,7 @@ import * as vpc from "./vpc/index.js";
 const families = [vpc, security, compute, connectivity, traffic];
 
 export const ec2Service: ServiceDefinition = {
-  name: "ec2",
-  signingName: "ec2",
-  endpointPrefix: "ec2",
-  protocol: "ec2",
-  loadSdk: () => import("@aws-sdk/client-ec2") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "EC2Client",
+  ...ec2Identity,
   operations: [describeRegions, describeAvailabilityZones, ...tagOperations, ...families.flatMap((f) => f.operations)],
   migrations: [...resourceMigrations, ...families.flatMap((f) => f.migrations)],
   // Probes and flow-log delivery (/_cloudbox/probe, /_cloudbox/flow-logs/flush): traffic/.

@@ -6,6 +6,7 @@
  * URL configs. The stop hook kills every execution environment.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { lambdaIdentity } from "./identity.js";
 import { stopEnvironments } from "./environments.js";
 import { lambdaInternalRoute } from "./http-routes.js";
 import {
@@ -41,14 +42,7 @@ import {
 import { lambdaMigrations } from "./store.js";
 
 export const lambdaService: ServiceDefinition = {
-  name: "lambda",
-  signingName: "lambda",
-  endpointPrefix: "lambda",
-  protocol: "rest-json",
-  loadSdk: () => import("@aws-sdk/client-lambda") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "LambdaClient",
-  // Direct zip uploads: 50 MB zipped, base64 in the JSON body (Lambda quotas).
-  maxBodyBytes: 70 * 1024 * 1024,
+  ...lambdaIdentity,
   operations: [
     createFunction,
     getFunction,
@@ -81,6 +75,4 @@ export const lambdaService: ServiceDefinition = {
   stop: (runtime) => stopEnvironments(runtime),
   // Code downloads and function URLs (http-routes.ts).
   internalRoute: (req, runtime) => lambdaInternalRoute(req, runtime),
-  // Function URLs: http://<url-id>.lambda-url.<region>.localhost:<port>/ (see urls.ts).
-  internalHost: /^[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$/,
 };

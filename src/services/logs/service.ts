@@ -5,6 +5,7 @@
  * (retention.ts). VPC flow logs delivered to CloudWatch Logs arrive here through PutLogEvents.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { logsIdentity } from "./identity.js";
 import { filterLogEvents, getLogEvents, putLogEvents, testMetricFilter } from "./log-events.js";
 import {
   createLogGroup, deleteLogGroup, deleteRetentionPolicy, describeLogGroups, listTagsForResource, listTagsLogGroup, putRetentionPolicy,
@@ -15,13 +16,7 @@ import { startRetentionSweep, stopRetentionSweep } from "./retention.js";
 import { logsMigrations } from "./store.js";
 
 export const logsService: ServiceDefinition = {
-  name: "logs",
-  signingName: "logs",
-  endpointPrefix: "logs",
-  protocol: "json",
-  targetPrefix: "Logs_20140328",
-  loadSdk: () => import("@aws-sdk/client-cloudwatch-logs") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "CloudWatchLogsClient",
+  ...logsIdentity,
   migrations: logsMigrations,
   operations: [
     createLogGroup, describeLogGroups, deleteLogGroup, putRetentionPolicy, deleteRetentionPolicy,

@@ -4,16 +4,12 @@
  * the participant through the ec2_shares seam documented in store.ts.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { ramIdentity } from "./identity.js";
 import { shareOperations } from "./shares.js";
 import { ramMigrations } from "./store.js";
 
 export const ramService: ServiceDefinition = {
-  name: "ram",
-  signingName: "ram",
-  endpointPrefix: "ram",
-  protocol: "rest-json",
-  loadSdk: () => import("@aws-sdk/client-ram") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "RAMClient",
+  ...ramIdentity,
   operations: shareOperations,
   migrations: ramMigrations,
 };

@@ -5,6 +5,7 @@
  * uploads (Create/UploadPart/ListParts/Complete/Abort, ListMultipartUploads).
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { s3Identity } from "./identity.js";
 import {
   createBucket,
   deleteBucket,
@@ -28,14 +29,7 @@ import { copyObject, deleteObject, deleteObjects, getObject, headObject, putObje
 import { s3Migrations } from "./store.js";
 
 export const s3Service: ServiceDefinition = {
-  name: "s3",
-  signingName: "s3",
-  endpointPrefix: "s3",
-  protocol: "rest-xml",
-  loadSdk: () => import("@aws-sdk/client-s3") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "S3Client",
-  // Single PutObject/UploadPart bodies up to 5 GiB in AWS; Cloudbox holds a body in memory.
-  maxBodyBytes: 1024 * 1024 * 1024,
+  ...s3Identity,
   operations: [
     listBuckets,
     createBucket,

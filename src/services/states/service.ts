@@ -5,6 +5,7 @@
  * resumes RUNNING executions after a restart. See README.md for time control and mocks.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { statesIdentity } from "./identity.js";
 import { createActivity, deleteActivity, describeActivity, getActivityTask, listActivities } from "./activities.js";
 import {
   describeExecution,
@@ -42,13 +43,7 @@ import { statesMigrations, tokenMigrations } from "./store.js";
 import { testState } from "./test-state.js";
 
 export const statesService: ServiceDefinition = {
-  name: "states",
-  signingName: "states",
-  endpointPrefix: "states",
-  protocol: "json",
-  targetPrefix: "AWSStepFunctions",
-  loadSdk: () => import("@aws-sdk/client-sfn") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "SFNClient",
+  ...statesIdentity,
   migrations: [...statesMigrations, ...tokenMigrations],
   operations: [
     createStateMachine, describeStateMachine, updateStateMachine, deleteStateMachine, listStateMachines, validateStateMachineDefinition,

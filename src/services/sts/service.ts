@@ -3,17 +3,12 @@
  * us-east-1). Implemented: GetCallerIdentity, AssumeRole, GetSessionToken.
  */
 import type { ServiceDefinition } from "../../core/index.js";
+import { stsIdentity } from "./identity.js";
 import { assumeRole, getCallerIdentity, getSessionToken, resolveStsCaller } from "./credentials.js";
 import { stsMigrations } from "./store.js";
 
 export const stsService: ServiceDefinition = {
-  name: "sts",
-  signingName: "sts",
-  endpointPrefix: "sts",
-  protocol: "query",
-  loadSdk: () => import("@aws-sdk/client-sts") as unknown as Promise<Record<string, unknown>>,
-  clientClass: "STSClient",
-  global: false,
+  ...stsIdentity,
   operations: [getCallerIdentity, assumeRole, getSessionToken],
   migrations: stsMigrations,
   resolveCaller: resolveStsCaller,
