@@ -12,41 +12,20 @@ import { CreateActivityCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
 import { AwsError, loadedService, opDefiner, type Caller, type ServiceDefinition } from "../../src/core/index.js";
 import { createServiceRegistry, routeRequest } from "../../src/gateway/index.js";
+import { ec2Identity } from "../../src/services/ec2/identity.js";
+import { statesIdentity } from "../../src/services/states/identity.js";
+import { stsIdentity } from "../../src/services/sts/identity.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 
 const sts = opDefiner<typeof import("@aws-sdk/client-sts")>();
 
-const stubEc2: ServiceDefinition = {
-  name: "ec2",
-  signingName: "ec2",
-  endpointPrefix: "ec2",
-  protocol: "ec2",
-  sdkPackage: "@aws-sdk/client-ec2",
-  clientClass: "EC2Client",
-  operations: [],
-};
+const stubEc2: ServiceDefinition = { ...ec2Identity, internalPaths: undefined, operations: [] };
 
-const stubStates: ServiceDefinition = {
-  name: "states",
-  signingName: "states",
-  endpointPrefix: "states",
-  targetPrefix: "AWSStepFunctions",
-  protocol: "json",
-  sdkPackage: "@aws-sdk/client-sfn",
-  clientClass: "SFNClient",
-  maxBodyBytes: 1024,
-  operations: [],
-};
+const stubStates: ServiceDefinition = { ...statesIdentity, maxBodyBytes: 1024, operations: [] };
 
 /** GetCallerIdentity echoes the caller and region; GetSessionToken writes a row then fails, or throws a plain Error. */
 const stubSts: ServiceDefinition = {
-  name: "sts",
-  signingName: "sts",
-  endpointPrefix: "sts",
-  protocol: "query",
-  sdkPackage: "@aws-sdk/client-sts",
-  clientClass: "STSClient",
-  resolvesCallers: true,
+  ...stsIdentity,
   migrations: ["CREATE TABLE stub_writes (account TEXT NOT NULL, region TEXT NOT NULL, id TEXT NOT NULL)"],
   operations: [
     sts("GetCallerIdentity", (_input, ctx) => ({
