@@ -5,7 +5,9 @@
  *  1. a chain of 1,000 Pass states (target > 20,000 state transitions/s in one process);
  *  2. an inline Map of 10,000 items, MaxConcurrency 0, over a Pass (target < 2 s);
  *  3. 1,000 concurrent executions of a 10-state machine (Pass, an aws-sdk:sts Task, a Wait of 0 s,
- *     a Choice, Succeed): executions/s and latency from StartExecution to SUCCEEDED.
+ *     a Choice, Succeed): executions/s and latency from StartExecution to SUCCEEDED;
+ *  4. a distributed Map of 1,000 items over a Pass: STANDARD children (each a durable execution)
+ *     and EXPRESS children (in memory), to show what a child execution costs.
  *
  * Standalone: `node --import tsx bench/scenarios/states-engine.ts` (prints a table; env
  * BENCH_STATES_EPHEMERAL=0 uses a temporary on-disk data directory instead of memory).
@@ -47,6 +49,19 @@ export const bigMap: JsonObject = {
     },
   },
 };
+
+/** A distributed Map over $.items (no reader, batcher or writer) with children of the given type. */
+export const distributedMap = (executionType: "STANDARD" | "EXPRESS"): JsonObject => ({
+  StartAt: "M",
+  States: {
+    M: {
+      Type: "Map",
+      ItemsPath: "$.items",
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: executionType }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      End: true,
+    },
+  },
+});
 
 export const tenStates: JsonObject = {
   StartAt: "S1",
@@ -172,6 +187,17 @@ const main = async () => {
     rows.push([`${N} concurrent executions, 10 states`, `${all.toFixed(0)} ms total (${startedMs.toFixed(0)} ms to start all)`, `${Math.round(N / (all / 1000))} executions/s, ${Math.round((N * 10) / (all / 1000))} transitions/s${bad ? `, ${bad} not SUCCEEDED` : ""}`]);
     rows.push(["  execution time (start_ms -> stop_ms)", `p50 ${pct(lat, 50).toFixed(0)} ms`, `p99 ${pct(lat, 99).toFixed(0)} ms`]);
     for (const c of clients) c.destroy();
+
+    // 4. Distributed Map of 1,000 items: one child execution per item.
+    const dItems = Array.from({ length: 1000 }, (_, i) => ({ i }));
+    for (const type of ["STANDARD", "EXPRESS"] as const) {
+      const arn = await create(sfn, distributedMap(type));
+      t0 = process.hrtime.bigint();
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ items: dItems }) }));
+      const d = await waitDone(sfn, executionArn!);
+      const took = ms(t0);
+      rows.push([`Distributed Map 1,000 items, ${type} children`, `${took.toFixed(0)} ms`, `${d.status}, ${Math.round(1000 / (took / 1000))} children/s`]);
+    }
   } finally {
     sfn.destroy();
     await cb.stop();

@@ -213,15 +213,20 @@ describe("activities", () => {
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: "{\"job\":7}" }));
     const task = await poll;
     assert.equal(task.input, "{\"job\":7}");
-    await eventOf(sfn, executionArn!, "TaskStarted");
+    await eventOf(sfn, executionArn!, "ActivityStarted");
     await sfn.send(new SendTaskSuccessCommand({ taskToken: task.taskToken, output: "{\"done\":7}" }));
     const done = await finished(sfn, executionArn!);
     assert.equal(done.output, "{\"done\":7}");
-    // DEVIATION (engine): AWS records ActivityScheduled/ActivityStarted/ActivitySucceeded for
-    // activities; the ASL engine records the Task* events (reported to the engine's owner).
-    const types = (await history(sfn, executionArn!)).map((e) => e.type);
-    assert.ok(types.indexOf("TaskStarted") > types.indexOf("TaskScheduled"));
-    assert.ok(types.indexOf("TaskSucceeded") > types.indexOf("TaskStarted"));
+    // Activities record Activity* events with their own details (HistoryEvent in the API reference).
+    const h = await history(sfn, executionArn!);
+    assert.deepEqual(
+      h.map((e) => e.type),
+      ["ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"],
+    );
+    assert.deepEqual(h[2].activityScheduledEventDetails, { resource: activityArn, input: "{\"job\":7}", inputDetails: { truncated: false } });
+    assert.deepEqual(h[3].activityStartedEventDetails, { workerName: "w1" });
+    assert.deepEqual(h[4].activitySucceededEventDetails, { output: "{\"done\":7}", outputDetails: { truncated: false } });
+    assert.equal(h[3].previousEventId, h[2].id);
     await sfn.send(new DeleteActivityCommand({ activityArn }));
     await rejects(sfn.send(new DescribeActivityCommand({ activityArn })), "ActivityDoesNotExist");
   });
@@ -286,6 +291,11 @@ describe("integrations", () => {
     assert.deepEqual(JSON.parse(d.output!), { child: "done" });
     const childDesc = await sfn.send(new DescribeExecutionCommand({ executionArn: runs[0].executionArn }));
     assert.equal(childDesc.input, "{\"from\":\"parent\"}");
+    // .sync records TaskSubmitted with StartExecution's answer once the child is started.
+    const h = await history(sfn, executionArn!);
+    assert.deepEqual(h.slice(2, 6).map((e) => e.type), ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]);
+    assert.equal(JSON.parse(h[4].taskSubmittedEventDetails!.output!).ExecutionArn, runs[0].executionArn);
+    assert.equal(h[4].taskSubmittedEventDetails!.resourceType, "states");
   });
 
   test("Retry with backoff follows the test clock (intervals 2 s and 4 s)", async () => {

@@ -4,14 +4,17 @@
  * 1. wait-for-callback with task tokens (the test, then the function itself, sends SendTaskSuccess),
  * 2. Map with MaxConcurrency 5, 3. Retry with backoff, and the combined image pipeline: Map over
  * 100 images, a Retry that succeeds on the third attempt after 2 s and 4 s of the test clock, and a
- * review callback completed from outside with SendTaskSuccess.
+ * review callback completed from outside with SendTaskSuccess; and pattern 2 at scale, the
+ * distributed Map example over images listed from S3.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { CreateStateMachineCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
+import { CreateStateMachineCommand, ListExecutionsCommand, SendTaskSuccessCommand, StartExecutionCommand, type HistoryEvent, type SFNClient } from "@aws-sdk/client-sfn";
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { awsCli } from "../helpers/aws-cli.js";
 import { makeZip } from "../lambda/zip.js";
 import { ACCOUNT, ROLE, eventOf, finished, history, sfnClient, startCloudbox, unique, until, type Cloudbox } from "./helpers.js";
 
@@ -159,5 +162,42 @@ describe("the combined image pipeline", () => {
     const gaps = [attempts[1] - attempts[0], attempts[2] - attempts[1]];
     assert.ok(gaps[0] >= 2000 && gaps[0] < 3000, `first retry after ${gaps[0]} ms`);
     assert.ok(gaps[1] >= 4000 && gaps[1] < 5000, `second retry after ${gaps[1]} ms`);
+  });
+});
+
+describe("pattern 2 at scale: the distributed Map example", () => {
+  test("20 images listed from S3, 5 child executions at a time calling the function, results in S3; the AWS CLI reads the Map Run", async () => {
+    const s3 = new S3Client({ ...cb.clientConfig, credentials: { accessKeyId: ACCOUNT, secretAccessKey: "test" }, forcePathStyle: true, maxAttempts: 1 });
+    const bucket = unique("photos").toLowerCase();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    for (let i = 0; i < 20; i++) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `photos/${String(i).padStart(2, "0")}.jpg`, Body: `image ${i}` }));
+    const sm = await machine(asl("distributed-map.asl.json"));
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ bucket }) }));
+    const d = await finished(sfn, executionArn!, 120_000);
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    const out = JSON.parse(d.output!);
+    const manifest = JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: out.ResultWriterDetails.Key }))).Body!.transformToString());
+    const results = JSON.parse(
+      await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: manifest.ResultFiles.SUCCEEDED[0].Key }))).Body!.transformToString(),
+    ) as { Output: string }[];
+    assert.equal(results.length, 20);
+    assert.deepEqual(JSON.parse(results[0].Output), { image: "photos/00.jpg", width: 640, height: 480, ok: true });
+
+    // The children, five at a time: no more than five ran at any moment.
+    const kids = (await sfn.send(new ListExecutionsCommand({ mapRunArn: out.MapRunArn }))).executions!;
+    assert.equal(kids.length, 20);
+    const spans = kids.map((k) => [k.startDate!.getTime(), k.stopDate!.getTime()]);
+    const overlap = Math.max(...spans.map(([s]) => spans.filter(([a, b]) => a <= s && s < b).length));
+    assert.ok(overlap <= 5, `${overlap} children ran at once`);
+
+    const cli = await awsCli(cb.endpoint, ["stepfunctions", "describe-map-run", "--map-run-arn", out.MapRunArn], { AWS_ACCESS_KEY_ID: ACCOUNT });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.deepEqual([cli.json.status, cli.json.maxConcurrency, cli.json.toleratedFailurePercentage, cli.json.itemCounts.succeeded], ["SUCCEEDED", 5, 10, 20]);
+    const listed = await awsCli(cb.endpoint, ["stepfunctions", "list-executions", "--map-run-arn", out.MapRunArn], { AWS_ACCESS_KEY_ID: ACCOUNT });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.equal(listed.json.executions.length, 20);
+    const runs = await awsCli(cb.endpoint, ["stepfunctions", "list-map-runs", "--execution-arn", executionArn!], { AWS_ACCESS_KEY_ID: ACCOUNT });
+    assert.deepEqual(runs.json.mapRuns.map((r: { mapRunArn: string }) => r.mapRunArn), [out.MapRunArn]);
+    s3.destroy();
   });
 });

@@ -15,8 +15,12 @@
  * Events for unknown ids (a cancelled timer that fired anyway, a token of a finished task) are
  * ignored and say why in `ignored`.
  *
- * Does not do: distributed Map (ItemReader, ItemBatcher, ResultWriter, child executions),
- * Credentials (passed through to the effect only), redrive, payload size limits.
+ * A distributed Map state (ProcessorConfig Mode DISTRIBUTED) evaluates its fields into a MapRunSpec
+ * and waits for the StartMapRun effect's answer like a task (distributed.ts has the pure helpers the
+ * service runs the Map Run with). redriveExecution continues a FAILED, TIMED_OUT or ABORTED
+ * execution from its unsuccessful states.
+ *
+ * Does not do: Credentials (passed through to the effect only), payload size limits.
  * It is async only because JSONata evaluation is.
  */
 import { chooseRule } from "./choice.js";
@@ -30,6 +34,7 @@ import {
   resolveDollar,
   type JsonataScope,
 } from "./transform.js";
+import { taskEvent, taskKind, type TaskPhase } from "./task-events.js";
 import {
   StatesError,
   type Effect,
@@ -42,8 +47,10 @@ import {
   type IntegrationPattern,
   type Json,
   type JsonObject,
+  type MapRunSpec,
   type Ports,
   type StepResult,
+  type TaskWait,
 } from "./types.js";
 
 type Def = JsonObject;
@@ -156,7 +163,7 @@ export async function advance(definition: Def, state: ExecutionState, event: Eng
       const cause = heartbeat ? "The task did not send a heartbeat within HeartbeatSeconds" : "The task did not finish within TimeoutSeconds";
       const t = f.task;
       cancelTask(c, f);
-      emit(c, f, "TaskTimedOut", { taskTimedOutEventDetails: { ...resourceDetails(c, t.resource), error, cause } });
+      emitTask(c, f, t, "timedOut", { error, cause });
       await handleError(c, f, st, error, cause, outer);
     }
     await runFrame(c, f, outer);
@@ -176,8 +183,11 @@ export async function advance(definition: Def, state: ExecutionState, event: Eng
     case "TaskStarted":
       if (!t.started) {
         t.started = true;
-        emit(c, f, "TaskStarted", { taskStartedEventDetails: resourceDetails(c, t.resource) });
+        emitTask(c, f, t, "started", event.workerName !== undefined ? { workerName: event.workerName } : {});
       }
+      return done(c);
+    case "TaskSubmitted":
+      emitTask(c, f, t, "submitted", { output: str(event.output), outputDetails: { truncated: false } });
       return done(c);
     case "TaskHeartbeat":
       if (t.heartbeatTimer && t.heartbeatMs) {
@@ -187,9 +197,12 @@ export async function advance(definition: Def, state: ExecutionState, event: Eng
       c.explain.push(`${f.name}: heartbeat received`);
       return done(c);
     case "TaskSucceeded": {
-      if (!t.started) emit(c, f, "TaskStarted", { taskStartedEventDetails: resourceDetails(c, t.resource) });
+      if (!t.started) emitTask(c, f, t, "started", {});
       cancelTask(c, f, false);
-      emit(c, f, "TaskSucceeded", { taskSucceededEventDetails: { ...resourceDetails(c, t.resource), output: str(event.output), outputDetails: { truncated: false } } });
+      if (t.kind === "mapRun") {
+        emitTask(c, f, t, "succeeded", {});
+        emit(c, f, "MapStateSucceeded", {});
+      } else emitTask(c, f, t, "succeeded", { output: str(event.output), outputDetails: { truncated: false } });
       await guarded(c, f, st, outer, async () => {
         const out = await produceOutput(c, f, st, event.output, outer);
         transition(c, f, st, out.output, out.assigned);
@@ -200,7 +213,12 @@ export async function advance(definition: Def, state: ExecutionState, event: Eng
       cancelTask(c, f, false);
       const error = event.error ?? "States.TaskFailed";
       const cause = event.cause ?? "";
-      emit(c, f, "TaskFailed", { taskFailedEventDetails: { ...resourceDetails(c, t.resource), error, cause } });
+      emitTask(c, f, t, event.scheduleFailed ? "scheduleFailed" : "failed", { error, cause });
+      if (t.kind === "mapRun") {
+        // Kept so that a redrive redrives this Map Run instead of starting another.
+        keepMapRun(f, t);
+        emit(c, f, "MapStateFailed", {});
+      }
       await handleError(c, f, st, error, cause, outer);
       break;
     }
@@ -208,6 +226,69 @@ export async function advance(definition: Def, state: ExecutionState, event: Eng
   await runFrame(c, f, outer);
   await bubble(c, chain);
   return done(c);
+}
+
+/**
+ * RedriveExecution: continues a FAILED, TIMED_OUT or ABORTED execution from its unsuccessful
+ * states with the same input: records ExecutionRedriven {redriveCount}, re-enters the state that
+ * failed or was stopped (its Retry attempts start over), and in a Map or Parallel state runs again
+ * only the iterations and branches that failed or were aborted; a distributed Map redrives its Map
+ * Run. The state machine's TimeoutSeconds starts over
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html).
+ */
+export async function redriveExecution(definition: Def, state: ExecutionState, ports: Ports): Promise<AdvanceResult> {
+  if (state.status === "RUNNING" || state.status === "SUCCEEDED") throw new Error(`ASL engine: a ${state.status} execution cannot be redriven`);
+  const s = structuredClone(state) as Ctx["s"];
+  s.timers ??= {};
+  const c: Ctx = { def: definition, ports, s, effects: [], events: [], explain: [], now: ports.now() };
+  s.status = "RUNNING";
+  s.output = undefined;
+  s.error = undefined;
+  s.cause = undefined;
+  s.exec.redriveCount += 1;
+  s.root.prev = emit(c, null, "ExecutionRedriven", { executionRedrivenEventDetails: { redriveCount: s.exec.redriveCount } });
+  if (typeof definition.TimeoutSeconds === "number") s.execTimer = startTimer(c, c.now + definition.TimeoutSeconds * 1000, "ExecutionTimeout");
+  c.explain.push(`redrive ${s.exec.redriveCount}: from ${s.root.name}`);
+  await redriveFrame(c, s.root, {});
+  finishIfDone(c);
+  return { state: s, effects: c.effects, historyEvents: c.events, explain: c.explain };
+}
+
+/** Runs a failed or aborted frame again: a fan resumes its unsuccessful children, anything else re-enters its state. */
+async function redriveFrame(c: Ctx, f: Frame, outer: JsonObject): Promise<void> {
+  const st = stateOf(c, f);
+  f.err = undefined;
+  f.task = undefined;
+  f.timer = undefined;
+  f.retries = undefined;
+  f.retryCount = undefined;
+  f.fan = undefined;
+  if (f.lastFan && (st.Type === "Map" || st.Type === "Parallel")) return resumeFan(c, f, st, outer);
+  if (f.lastMapRun) f.lastMapRun.redrive = true;
+  f.phase = "run";
+  await runFrame(c, f, outer);
+}
+
+async function resumeFan(c: Ctx, f: Frame, st: State, outer: JsonObject): Promise<void> {
+  const { fan: old, frames } = f.lastFan!;
+  f.lastFan = undefined;
+  f.entered = c.now;
+  f.enteredId = emit(c, f, `${st.Type as string}StateEntered`, {
+    stateEnteredEventDetails: { name: f.name, input: str(f.input), inputDetails: { truncated: false } },
+  });
+  const fan: Fan = { ...old, running: [], failed: 0 };
+  f.fan = fan;
+  f.phase = "fan";
+  if (fan.kind === "map") emit(c, f, "MapStateStarted", { mapStateStartedEventDetails: { length: fan.total } });
+  else emit(c, f, "ParallelStateStarted", {});
+  const childOuter = f.vars ? { ...outer, ...f.vars } : outer;
+  for (const ch of frames) {
+    ch.prev = fan.kind === "map" ? emit(c, { ...f }, "MapIterationStarted", { mapIterationStartedEventDetails: { name: f.name, index: ch.index } }) : f.prev;
+    await redriveFrame(c, ch, childOuter);
+    fan.running.push(ch);
+  }
+  await pumpFan(c, f, st, outer);
+  await runFrame(c, f, outer);
 }
 
 function done(c: Ctx): AdvanceResult {
@@ -246,6 +327,18 @@ function emit(c: Ctx, f: Frame | null, type: string, details: Record<string, unk
   return id;
 }
 
+/** Remembers a failed or aborted Map Run for a redrive (its redrive count carries over). */
+function keepMapRun(f: Frame, t: TaskWait) {
+  const prev = f.lastMapRun;
+  f.lastMapRun = { arn: t.mapRunArn!, redrives: prev && prev.arn === t.mapRunArn ? prev.redrives : 0 };
+}
+
+/** Records one phase of a task under its kind's event names (task-events.ts). */
+function emitTask(c: Ctx, f: Frame, t: TaskWait, phase: TaskPhase, details: Record<string, unknown>) {
+  const ev = taskEvent(t.kind ?? "task", phase, details, resourceDetails(c, t.resource));
+  if (ev) emit(c, f, ev.type, ev.details);
+}
+
 function startTimer(c: Ctx, at: number, reason: "Wait" | "Retry" | "TaskTimeout" | "HeartbeatTimeout" | "ExecutionTimeout"): string {
   const timerId = `timer-${++c.s.seq}`;
   c.s.timers![timerId] = { at, reason };
@@ -268,20 +361,38 @@ function cancelTask(c: Ctx, f: Frame, invocation = true) {
   f.task = undefined;
 }
 
-/** Cancels everything a frame (and its children) waits for. */
-function abortFrame(c: Ctx, f: Frame) {
+/** States that record <Type>StateAborted when an execution stops or times out while in them. */
+const ABORTABLE = new Set(["Task", "Wait", "Map", "Parallel"]);
+
+/**
+ * Cancels everything a frame (and its children) waits for, recording the aborts: each child's
+ * state and MapIterationAborted, MapRunAborted for a Map Run, and (unless self is false, when the
+ * state fails instead) <Type>StateAborted. A fan's children are kept in lastFan for a redrive.
+ */
+function abortFrame(c: Ctx, f: Frame, self = true) {
+  const t = f.task;
   cancelTask(c, f);
+  if (t?.kind === "mapRun") {
+    emitTask(c, f, t, "aborted", {});
+    keepMapRun(f, t);
+  }
   if (f.timer) {
     cancelTimer(c, f.timer);
     f.timer = undefined;
   }
   if (f.fan) {
-    for (const ch of f.fan.running) {
+    const frames = f.fan.running;
+    for (const ch of frames) {
       abortFrame(c, ch);
       if (f.fan.kind === "map")
         emit(c, ch, "MapIterationAborted", { mapIterationAbortedEventDetails: { name: f.name, index: ch.index } });
     }
     f.fan.running = [];
+    f.lastFan = { fan: { ...f.fan, running: [] }, frames };
+  }
+  if (self && (f.phase === "task" || f.phase === "wait" || f.phase === "retry" || f.phase === "fan")) {
+    const type = stateOf(c, f).Type as string;
+    if (ABORTABLE.has(type)) emit(c, f, `${type}StateAborted`, {});
   }
 }
 
@@ -515,6 +626,8 @@ function transition(c: Ctx, f: Frame, st: State, output: Json, assigned?: JsonOb
   f.entered = c.now;
   f.retries = undefined;
   f.retryCount = undefined;
+  f.lastFan = undefined;
+  f.lastMapRun = undefined;
 }
 
 // ------------------------------------------------------------------------------------ running
@@ -629,13 +742,16 @@ async function actTask(c: Ctx, f: Frame, st: State, outer: JsonObject) {
   }
   const taskId = `task-${++c.s.seq}`;
   const rd = splitResource(c, resource);
-  const awaitsStart = rd.resourceType === "activity";
-  f.task = { id: taskId, resource, token, started: !awaitsStart };
+  const kind = taskKind(resource);
+  const awaitsStart = kind === "activity";
+  f.task = { id: taskId, resource, token, started: !awaitsStart, kind };
   f.phase = "task";
-  const sched: Record<string, unknown> = { resourceType: rd.resourceType, resource: rd.resource, region: rd.region, parameters: str(input) };
+  // Task* details name the resource type and parameters; Activity* and LambdaFunction* the ARN and input.
+  const sched: Record<string, unknown> =
+    kind === "task" ? { region: rd.region, parameters: str(input) } : { resource, input: str(input), inputDetails: { truncated: false } };
   if (timeout !== undefined) sched.timeoutInSeconds = timeout;
-  if (heartbeat !== undefined) sched.heartbeatInSeconds = heartbeat;
-  emit(c, f, "TaskScheduled", { taskScheduledEventDetails: sched });
+  if (heartbeat !== undefined && kind !== "lambda") sched.heartbeatInSeconds = heartbeat;
+  emitTask(c, f, f.task, "scheduled", sched);
   c.effects.push({
     type: "InvokeTask",
     taskId,
@@ -650,7 +766,7 @@ async function actTask(c: Ctx, f: Frame, st: State, outer: JsonObject) {
     stateName: f.name,
     awaitsStart,
   });
-  if (!awaitsStart) emit(c, f, "TaskStarted", { taskStartedEventDetails: { resourceType: rd.resourceType, resource: rd.resource } });
+  if (!awaitsStart) emitTask(c, f, f.task, "started", {});
   if (timeout !== undefined) f.task.timeoutTimer = startTimer(c, c.now + timeout * 1000, "TaskTimeout");
   if (heartbeat !== undefined) {
     f.task.heartbeatMs = heartbeat * 1000;
@@ -760,6 +876,7 @@ async function actFail(c: Ctx, f: Frame, st: State, outer: JsonObject) {
 // ------------------------------------------------------------------------------------ Map and Parallel
 
 async function actFan(c: Ctx, f: Frame, st: State, outer: JsonObject) {
+  f.lastFan = undefined;
   const jsonataMode = isJsonata(c, st);
   let fan: Fan;
   if (st.Type === "Parallel") {
@@ -774,11 +891,9 @@ async function actFan(c: Ctx, f: Frame, st: State, outer: JsonObject) {
     f.fan = fan;
     f.phase = "fan";
     emit(c, f, "ParallelStateStarted", {});
+  } else if (isDistributed(st)) {
+    return actDistributedMap(c, f, st, outer);
   } else {
-    // DEVIATION: distributed Map (ItemReader, ItemBatcher, ResultWriter, child executions) is not
-    // implemented; a DISTRIBUTED Map without those fields runs like an inline one.
-    const unsupported = ["ItemReader", "ItemBatcher", "ResultWriter"].filter((k) => st[k] !== undefined);
-    if (unsupported.length) throw runtimeError(f, `Cloudbox does not support ${unsupported.join(", ")} (distributed Map) yet`);
     let items: Json;
     let input: Json;
     let max: number | undefined;
@@ -815,6 +930,125 @@ async function actFan(c: Ctx, f: Frame, st: State, outer: JsonObject) {
   await pumpFan(c, f, st, outer);
 }
 
+const isDistributed = (st: State) => ((st.ItemProcessor as JsonObject | undefined)?.ProcessorConfig as JsonObject | undefined)?.Mode === "DISTRIBUTED";
+
+/** A JSONPath template or a JSONata value of a distributed Map's sub-field (ItemReader.Parameters/Arguments...). */
+async function evalField(c: Ctx, f: Frame, outer: JsonObject, st: State, tpl: Json | undefined, eff: Json, field: string): Promise<Json | undefined> {
+  if (tpl === undefined) return undefined;
+  if (isJsonata(c, st)) return evalJsonataRequired(tpl, jsonataScope(c, f, outer), c.ports, field);
+  return applyTemplate(tpl, roots(c, f, outer, eff), c.ports, field);
+}
+
+/** A number sub-field with its Path variant (MaxItems/MaxItemsPath, MaxItemsPerBatch/MaxItemsPerBatchPath...). */
+async function numberSubField(c: Ctx, f: Frame, outer: JsonObject, st: State, obj: JsonObject, name: string, eff: Json): Promise<number | undefined> {
+  if (isJsonata(c, st) && isJsonataExpr(obj[name])) {
+    const v = await evalJsonataRequired(obj[name], jsonataScope(c, f, outer), c.ports, name);
+    if (typeof v !== "number") throw new StatesError("States.QueryEvaluationError", `The field '${name}' must evaluate to a number, got ${JSON.stringify(v)}`);
+    return v;
+  }
+  return numberField(c, f, outer, obj, name, eff, { integer: true, min: 0 });
+}
+
+/**
+ * A distributed Map state: evaluates ItemsPath/Items (or ItemReader), ItemSelector's inputs,
+ * ItemBatcher, ResultWriter, MaxConcurrency and the tolerated failures into a MapRunSpec, records
+ * MapStateStarted (length 0 with an ItemReader, whose items are not known yet) and MapRunStarted,
+ * and waits for the Map Run like a task (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html).
+ */
+async function actDistributedMap(c: Ctx, f: Frame, st: State, outer: JsonObject) {
+  const jsonataMode = isJsonata(c, st);
+  const proc = st.ItemProcessor as JsonObject;
+  const cfg = proc.ProcessorConfig as JsonObject;
+  const eff = jsonataMode ? f.input : selectPath(c, f, outer, st, "InputPath", f.input);
+  const reader = st.ItemReader as JsonObject | undefined;
+  let items: Json[] | undefined;
+  if (!reader) {
+    let v: Json;
+    if (jsonataMode) v = st.Items !== undefined ? await evalJsonataRequired(st.Items, jsonataScope(c, f, outer), c.ports, "Items") : f.input;
+    else if (typeof st.ItemsPath === "string") {
+      try {
+        v = evalPath(st.ItemsPath, roots(c, f, outer, eff));
+      } catch (e) {
+        if (e instanceof PathNotFound) throw runtimeError(f, `Invalid path '${st.ItemsPath}' : No results for ItemsPath`);
+        throw e;
+      }
+    } else v = eff;
+    if (!Array.isArray(v)) throw runtimeError(f, `Items of the Map state must be a JSON array, got ${str(v)}`);
+    items = v;
+  }
+  const num = (name: string) => (jsonataMode ? jsonataNumber(c, f, outer, st, name) : Promise.resolve(numberField(c, f, outer, st, name, eff, { min: 0 })));
+  const maxConcurrency = (await num("MaxConcurrency")) ?? 0;
+  const toleratedFailureCount = await num("ToleratedFailureCount");
+  const toleratedFailurePercentage = await num("ToleratedFailurePercentage");
+  // The children run the ItemProcessor as their own state machine, in the parent's query language.
+  const definition: JsonObject = { ...proc };
+  delete definition.ProcessorConfig;
+  const ql = proc.QueryLanguage ?? st.QueryLanguage ?? c.def.QueryLanguage;
+  if (ql !== undefined) definition.QueryLanguage = ql;
+  // Redriven: the failed or aborted Map Run is redriven under its ARN (redrive-map-run.html).
+  const again = f.lastMapRun?.redrive ? f.lastMapRun : undefined;
+  const label = typeof st.Label === "string" ? st.Label : again ? again.arn.split(":").at(-2)!.split("/").slice(1).join("/") : c.ports.newId().slice(0, 8);
+  const p = c.s.exec.smArn.split(":");
+  const mapRunArn = again?.arn ?? `arn:aws:states:${p[3]}:${p[4]}:mapRun:${c.s.exec.smName}/${label}:${c.ports.newId()}`;
+  const spec: MapRunSpec = {
+    mapRunArn,
+    label,
+    executionType: cfg.ExecutionType === "EXPRESS" ? "EXPRESS" : "STANDARD",
+    definition,
+    maxConcurrency,
+  };
+  if (items) spec.items = items;
+  if (toleratedFailureCount !== undefined) spec.toleratedFailureCount = toleratedFailureCount;
+  if (toleratedFailurePercentage !== undefined) spec.toleratedFailurePercentage = toleratedFailurePercentage;
+  if (reader) {
+    const config = { ...((reader.ReaderConfig as JsonObject | undefined) ?? {}) };
+    const maxItems = await numberSubField(c, f, outer, st, config, "MaxItems", eff);
+    delete config.MaxItemsPath;
+    if (maxItems !== undefined) config.MaxItems = maxItems;
+    const parameters = await evalField(c, f, outer, st, (jsonataMode ? reader.Arguments : reader.Parameters) ?? {}, eff, jsonataMode ? "Arguments" : "Parameters");
+    spec.reader = { resource: String(reader.Resource ?? ""), parameters: (parameters ?? {}) as JsonObject, config };
+  }
+  const selector = st.ItemSelector ?? st.Parameters;
+  if (selector !== undefined) {
+    const ctx = contextObject(c, f);
+    spec.selector = { template: selector, jsonata: jsonataMode, input: jsonataMode ? f.input : eff, context: ctx, vars: f.vars ? { ...outer, ...f.vars } : outer };
+  }
+  const batcher = st.ItemBatcher as JsonObject | undefined;
+  if (batcher) {
+    spec.batcher = {};
+    const mi = await numberSubField(c, f, outer, st, batcher, "MaxItemsPerBatch", eff);
+    const mb = await numberSubField(c, f, outer, st, batcher, "MaxInputBytesPerBatch", eff);
+    if (mi !== undefined) spec.batcher.maxItems = mi;
+    if (mb !== undefined) spec.batcher.maxBytes = mb;
+    const bi = await evalField(c, f, outer, st, batcher.BatchInput, eff, "BatchInput");
+    if (bi !== undefined) spec.batcher.batchInput = bi;
+  }
+  const writer = st.ResultWriter as JsonObject | undefined;
+  if (writer) {
+    const wc = (writer.WriterConfig as JsonObject | undefined) ?? {};
+    spec.writer = {};
+    if (writer.Resource !== undefined) spec.writer.resource = String(writer.Resource);
+    const wp = await evalField(c, f, outer, st, jsonataMode ? writer.Arguments : writer.Parameters, eff, jsonataMode ? "Arguments" : "Parameters");
+    if (wp !== undefined) spec.writer.parameters = wp as JsonObject;
+    if (typeof wc.Transformation === "string") spec.writer.transformation = wc.Transformation;
+    if (typeof wc.OutputType === "string") spec.writer.outputType = wc.OutputType;
+  }
+  emit(c, f, "MapStateStarted", { mapStateStartedEventDetails: { length: items?.length ?? 0 } });
+  if (again) {
+    again.redrives += 1;
+    again.redrive = undefined;
+    spec.redrive = true;
+    emit(c, f, "MapRunRedriven", { mapRunRedrivenEventDetails: { mapRunArn, redriveCount: again.redrives } });
+  } else {
+    f.lastMapRun = undefined;
+    emit(c, f, "MapRunStarted", { mapRunStartedEventDetails: { mapRunArn } });
+  }
+  const taskId = `task-${++c.s.seq}`;
+  f.task = { id: taskId, resource: "mapRun", kind: "mapRun", mapRunArn, started: true };
+  f.phase = "task";
+  c.effects.push({ type: "StartMapRun", taskId, stateName: f.name, spec });
+}
+
 async function launch(c: Ctx, f: Frame, st: State, i: number, childOuter: JsonObject, outer: JsonObject): Promise<Frame> {
   const fan = f.fan!;
   if (fan.kind === "parallel") {
@@ -844,6 +1078,9 @@ async function pumpFan(c: Ctx, f: Frame, st: State, outer: JsonObject): Promise<
   if (!fan || f.phase !== "fan") return;
   const childOuter = f.vars ? { ...outer, ...f.vars } : outer;
   let failure: { error: string; cause: string } | undefined;
+  // The children that failed the state (run again by a redrive) and whether an ItemSelector did.
+  const failedFrames: Frame[] = [];
+  let selectorFailed = false;
   const settle = (ch: Frame) => {
     const i = ch.index!;
     if (ch.phase === "done") {
@@ -854,6 +1091,7 @@ async function pumpFan(c: Ctx, f: Frame, st: State, outer: JsonObject): Promise<
     const err = ch.err ?? { error: "States.Runtime", cause: "" };
     if (fan.kind === "parallel") {
       failure ??= err;
+      failedFrames.push(ch);
       return;
     }
     emit(c, ch, "MapIterationFailed", { mapIterationFailedEventDetails: { name: f.name, index: i, error: err.error, cause: err.cause } });
@@ -864,17 +1102,20 @@ async function pumpFan(c: Ctx, f: Frame, st: State, outer: JsonObject): Promise<
     const hasTolerance = fan.toleratedCount !== undefined || fan.toleratedPct !== undefined;
     if (!hasTolerance) {
       failure ??= err;
+      failedFrames.push(ch);
       return;
     }
     const countOk = fan.toleratedCount === undefined || fan.failed <= fan.toleratedCount;
     const pctOk = fan.toleratedPct === undefined || (fan.failed * 100) / fan.total <= fan.toleratedPct;
     const bothSet = fan.toleratedCount !== undefined && fan.toleratedPct !== undefined;
     const ok = bothSet ? countOk || pctOk : countOk && pctOk;
-    if (!ok)
+    if (!ok) {
       failure ??= {
         error: "States.ExceedToleratedFailureThreshold",
         cause: `The specified tolerated failure threshold was exceeded: ${fan.failed} of ${fan.total} iterations failed`,
       };
+      failedFrames.push(ch);
+    }
   };
   fan.running = fan.running.filter((ch) => {
     if (ch.phase === "done" || ch.phase === "failed") {
@@ -891,13 +1132,18 @@ async function pumpFan(c: Ctx, f: Frame, st: State, outer: JsonObject): Promise<
       // ItemSelector failed for this item: the Map state fails with that error.
       if (!(e instanceof StatesError)) throw e;
       failure = { error: e.error, cause: e.causeText };
+      selectorFailed = true;
       break;
     }
     if (ch.phase === "done" || ch.phase === "failed") settle(ch);
     else fan.running.push(ch);
   }
   if (failure) {
-    abortFrame(c, f);
+    abortFrame(c, f, false);
+    // For a redrive: the failed children run again from their failed state, the aborted ones
+    // from where they stopped; an item whose ItemSelector failed is launched again.
+    f.lastFan!.frames.unshift(...failedFrames);
+    if (selectorFailed) f.lastFan!.fan.next -= 1;
     f.fan = undefined;
     emit(c, f, fan.kind === "map" ? "MapStateFailed" : "ParallelStateFailed", {});
     c.explain.push(`${f.name}: ${fan.kind === "map" ? "an iteration" : "a branch"} failed with ${failure.error}`);

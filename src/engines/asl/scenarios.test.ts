@@ -211,10 +211,10 @@ test("heartbeat resets the heartbeat timer; TimeoutSeconds then wins", async () 
   let r = await startExecution(def, {}, ctx, ports);
   const inv = r.effects.find((e) => e.type === "InvokeTask")!;
   assert.equal(inv.type === "InvokeTask" && inv.awaitsStart, true);
-  assert.ok(!r.historyEvents.some((e) => e.type === "TaskStarted"));
+  assert.ok(!r.historyEvents.some((e) => e.type === "ActivityStarted"));
   const taskId = inv.type === "InvokeTask" ? inv.taskId : "";
   r = await advance(def, r.state, { type: "TaskStarted", taskId }, ports);
-  assert.equal(r.historyEvents[0].type, "TaskStarted");
+  assert.equal(r.historyEvents[0].type, "ActivityStarted");
   now = 8000;
   r = await advance(def, r.state, { type: "TaskHeartbeat", taskId }, ports);
   const newHb = r.effects.find((e) => e.type === "StartTimer");

@@ -65,11 +65,29 @@ export interface Frame {
   result?: Json;
   /** Error when phase is "failed". */
   err?: { error: string; cause: string };
+  /**
+   * Redrive: what a Map or Parallel state had when it failed or was aborted: its fan without the
+   * running children, and the children to run again (the failed one and the aborted ones).
+   */
+  lastFan?: { fan: Fan; frames: Frame[] };
+  /** Redrive: the Map Run of a distributed Map state that failed or was aborted (redriven, not restarted). */
+  lastMapRun?: { arn: string; redrives: number; redrive?: boolean };
 }
+
+/**
+ * How a Task state's resource is recorded in the history: "activity" (Activity* events),
+ * "lambda" (a plain function ARN: LambdaFunction* events), "mapRun" (a distributed Map's Map Run:
+ * MapRun* events), otherwise the Task* events of service integrations.
+ */
+export type TaskKind = "task" | "activity" | "lambda" | "mapRun";
 
 export interface TaskWait {
   id: string;
   resource: string;
+  /** Absent means "task" (states committed before the kinds existed). */
+  kind?: TaskKind;
+  /** kind "mapRun": the Map Run's ARN. */
+  mapRunArn?: string;
   token?: string;
   timeoutTimer?: string;
   heartbeatTimer?: string;
@@ -128,10 +146,13 @@ export interface ExecutionState {
 export type TaskRef = { taskId: string; taskToken?: undefined } | { taskToken: string; taskId?: undefined };
 
 export type EngineEvent =
-  | ({ type: "TaskStarted" } & TaskRef)
+  | ({ type: "TaskStarted"; workerName?: string } & TaskRef)
   | ({ type: "TaskSucceeded"; output: Json } & TaskRef)
-  | ({ type: "TaskFailed"; error?: string; cause?: string } & TaskRef)
+  /** scheduleFailed: the task could not be scheduled (e.g. no such activity): *ScheduleFailed events. */
+  | ({ type: "TaskFailed"; error?: string; cause?: string; scheduleFailed?: boolean } & TaskRef)
   | ({ type: "TaskHeartbeat" } & TaskRef)
+  /** A .sync (RUN_JOB) task's job was submitted: TaskSubmitted with the submit call's answer. */
+  | ({ type: "TaskSubmitted"; output: Json } & TaskRef)
   | { type: "TimerFired"; timerId: string }
   | { type: "Stop"; error?: string; cause?: string };
 
@@ -159,10 +180,38 @@ export type Effect =
       /** Activities are started when a worker polls: the service then sends TaskStarted. */
       awaitsStart: boolean;
     }
+  /**
+   * A distributed Map state starts its Map Run: the service reads the items, runs the child
+   * executions and answers with TaskSucceeded (the Map's result) or TaskFailed, like a task.
+   */
+  | { type: "StartMapRun"; taskId: string; stateName: string; spec: MapRunSpec }
   | { type: "CancelTask"; taskId: string; taskToken?: string }
   | { type: "StartTimer"; timerId: string; at: number; reason: "Wait" | "Retry" | "TaskTimeout" | "HeartbeatTimeout" | "ExecutionTimeout" }
   | { type: "CancelTimer"; timerId: string }
   | { type: "CompleteExecution"; status: Exclude<ExecutionStatus, "RUNNING">; output?: Json; error?: string; cause?: string };
+
+/** Everything a service needs to run a Map Run, evaluated by the engine (see distributed.ts). */
+export interface MapRunSpec {
+  mapRunArn: string;
+  /** The Map's Label, or a generated one: part of the Map Run ARN and of the children's ARNs. */
+  label: string;
+  executionType: "STANDARD" | "EXPRESS";
+  /** The children's state machine: the ItemProcessor without ProcessorConfig. */
+  definition: JsonObject;
+  /** Items when there is no ItemReader (ItemsPath / Items). */
+  items?: Json[];
+  reader?: { resource: string; parameters: JsonObject; config: JsonObject };
+  /** ItemSelector (or Parameters) with what it reads: the Map's input, context and variables. */
+  selector?: { template: Json; jsonata: boolean; input: Json; context: JsonObject; vars: JsonObject };
+  batcher?: { maxItems?: number; maxBytes?: number; batchInput?: Json };
+  writer?: { resource?: string; parameters?: JsonObject; transformation?: string; outputType?: string };
+  /** 0: as many as possible. */
+  maxConcurrency: number;
+  toleratedFailureCount?: number;
+  toleratedFailurePercentage?: number;
+  /** Set when a redriven execution redrives this (failed or aborted) Map Run. */
+  redrive?: boolean;
+}
 
 // ---------------------------------------------------------------------------------------------
 // History events, as GetExecutionHistory returns them (timestamp as epoch ms; the service formats).

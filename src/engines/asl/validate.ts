@@ -436,9 +436,48 @@ class Validator {
         this.unknownFields(p.ProcessorConfig, ["Mode", "ExecutionType"], `${loc}/${key}/ProcessorConfig`);
         const mode = p.ProcessorConfig.Mode;
         if (mode !== undefined && mode !== "INLINE" && mode !== "DISTRIBUTED") this.schema("Value must be one of [INLINE, DISTRIBUTED]", `${loc}/${key}/ProcessorConfig/Mode`);
+        const et = p.ProcessorConfig.ExecutionType;
+        if (et !== undefined && et !== "STANDARD" && et !== "EXPRESS") this.schema("Value must be one of [STANDARD, EXPRESS]", `${loc}/${key}/ProcessorConfig/ExecutionType`);
       }
     }
+    this.distributed(st, loc, isObj(p.ProcessorConfig) && p.ProcessorConfig.Mode === "DISTRIBUTED");
     this.container(p, `${loc}/${key}`, false);
+  }
+
+  /**
+   * The distributed Map's fields (state-map-distributed.html): ItemReader, ItemBatcher and
+   * ResultWriter only in DISTRIBUTED mode, with their known sub-fields; a batcher needs a limit.
+   */
+  private distributed(st: JsonObject, loc: string, distributed: boolean) {
+    for (const f of ["ItemReader", "ItemBatcher", "ResultWriter"]) {
+      if (st[f] === undefined) continue;
+      if (!distributed) this.schema(`The field "${f}" is only supported by Map states in DISTRIBUTED mode`, `${loc}/${f}`);
+      if (!isObj(st[f])) this.schema("Value must be an object", `${loc}/${f}`);
+    }
+    const r = st.ItemReader;
+    if (isObj(r)) {
+      this.unknownFields(r, ["Resource", "Parameters", "Arguments", "ReaderConfig"], `${loc}/ItemReader`);
+      this.required(r, ["Resource"], `${loc}/ItemReader`);
+      const rc = r.ReaderConfig;
+      if (isObj(rc)) {
+        this.unknownFields(rc, ["InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "ManifestType", "Transformation"], `${loc}/ItemReader/ReaderConfig`);
+        if (rc.InputType !== undefined && !["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"].includes(rc.InputType as string))
+          this.schema("Value must be one of [CSV, JSON, JSONL, MANIFEST, PARQUET]", `${loc}/ItemReader/ReaderConfig/InputType`);
+        if (rc.CSVHeaderLocation !== undefined && rc.CSVHeaderLocation !== "FIRST_ROW" && rc.CSVHeaderLocation !== "GIVEN")
+          this.schema("Value must be one of [FIRST_ROW, GIVEN]", `${loc}/ItemReader/ReaderConfig/CSVHeaderLocation`);
+        this.exclusive(rc, ["MaxItems", "MaxItemsPath"], `${loc}/ItemReader/ReaderConfig`);
+      }
+    }
+    const b = st.ItemBatcher;
+    if (isObj(b)) {
+      const limits = ["MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"];
+      this.unknownFields(b, [...limits, "BatchInput"], `${loc}/ItemBatcher`);
+      if (!limits.some((l) => b[l] !== undefined)) this.schema(`At least one of the following fields is required: [${limits.join(", ")}]`, `${loc}/ItemBatcher`);
+    }
+    const w = st.ResultWriter;
+    if (isObj(w)) this.unknownFields(w, ["Resource", "Parameters", "Arguments", "WriterConfig"], `${loc}/ResultWriter`);
+    if (st.Label !== undefined && (typeof st.Label !== "string" || st.Label.length > 40 || /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/.test(st.Label)))
+      this.schema("Value must be a string of at most 40 characters without whitespace or special characters", `${loc}/Label`);
   }
 }
 

@@ -58,5 +58,6 @@ export const listActivities = defineOp("ListActivities", (input, ctx) => {
 export const getActivityTask = defineOp("GetActivityTask", async (input, ctx) => {
   activityOf(ctx, input.activityArn);
   if (!ctx.runtime) throw new AwsError("InternalFailure", "The Step Functions runner is not available (no runtime).", { status: 500 });
-  return pollActivity(runnerFor(ctx.runtime), input.activityArn!);
+  // workerName is recorded in the ActivityStarted event (ActivityStartedEventDetails).
+  return pollActivity(runnerFor(ctx.runtime), input.activityArn!, input.workerName);
 });

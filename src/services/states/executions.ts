@@ -3,8 +3,9 @@
  * DescribeExecution, ListExecutions, StopExecution, GetExecutionHistory,
  * DescribeStateMachineForExecution, SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat.
  * The runner (runner.ts) does the work; these handlers validate, answer and hand events over.
- * Does not do: RedriveExecution, distributed map runs (ListMapRuns/DescribeMapRun),
- * includeExecutionData=false (history always carries the data).
+ * RedriveExecution is in redrive.ts, Map Runs in map-runs.ts; ListExecutions with mapRunArn lists a
+ * Map Run's STANDARD children.
+ * Does not do: includeExecutionData=false (history always carries the data).
  */
 import { AwsError, opDefiner, type OperationContext } from "../../core/index.js";
 import type { Json, JsonObject } from "../../engines/asl/index.js";
@@ -12,6 +13,8 @@ import { checkName, decodeToken, encodeToken, executionArnOf, pageSize, parseSfn
 import { sfnErrors } from "./errors.js";
 import { hasTestCase, loadMockConfig } from "./mocks.js";
 import { findTaskToken, runnerFor, send, start, whenFinished } from "./runner.js";
+import { mapRunOf } from "./map-runs.js";
+import { redriveStatusOf } from "./redrive.js";
 import { resolveMachine } from "./state-machines.js";
 import type { ExecutionRow } from "./store.js";
 import { tokenStore } from "./store.js";
@@ -127,7 +130,7 @@ export const startSyncExecution = defineOp("StartSyncExecution", async (input, c
   };
 });
 
-const executionOf = (ctx: OperationContext, arn: string | undefined): ExecutionRow => {
+export const executionOf = (ctx: OperationContext, arn: string | undefined): ExecutionRow => {
   const p = parseSfnArn(arn);
   if (!p || (p.kind !== "execution" && p.kind !== "express") || p.rest.length < 2) throw sfnErrors.invalidArn(arn ?? "");
   const row = storeOf(ctx).execution(arn!);
@@ -154,20 +157,28 @@ export const describeExecution = defineOp("DescribeExecution", (input, ctx) => {
     ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}),
     ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
     ...(e.trace_header ? { traceHeader: e.trace_header } : {}),
-    redriveCount: 0,
-    redriveStatus: "NOT_REDRIVABLE" as const,
-    redriveStatusReason: "Execution redrive is not supported by Cloudbox yet",
+    ...(e.map_run_arn ? { mapRunArn: e.map_run_arn } : {}),
+    redriveCount: e.redrive_count ?? 0,
+    ...(e.redrive_ms ? { redriveDate: new Date(e.redrive_ms) } : {}),
+    ...redriveStatusOf(e, ctx.clock.now()),
   };
 });
 
 export const listExecutions = defineOp("ListExecutions", (input, ctx) => {
-  if (input.mapRunArn) throw sfnErrors.resourceNotFound(`Map Run Does Not Exist: '${input.mapRunArn}'`);
-  const target = input.stateMachineArn;
-  const r = resolveMachine(ctx, target);
-  if (r.machine.type === "EXPRESS") throw sfnErrors.stateMachineTypeNotSupported("This operation is not supported by this type of state machine");
+  // "You can specify either a mapRunArn or a stateMachineArn, but not both" (API_ListExecutions).
+  if (input.mapRunArn && input.stateMachineArn) throw sfnErrors.validation("Only one of stateMachineArn or mapRunArn can be specified");
+  const byMapRun = !!input.mapRunArn;
+  let target: string;
+  if (byMapRun) target = mapRunOf(ctx, input.mapRunArn).arn;
+  else {
+    target = input.stateMachineArn!;
+    const r = resolveMachine(ctx, target);
+    if (r.machine.type === "EXPRESS") throw sfnErrors.stateMachineTypeNotSupported("This operation is not supported by this type of state machine");
+  }
   const limit = pageSize(input.maxResults);
   const pos = decodeToken<{ t: number; a: string }>(input.nextToken, { t: Number.MAX_SAFE_INTEGER, a: "" });
-  const rows = storeOf(ctx).executions(target!, input.statusFilter ?? null, pos.t, pos.a, limit + 1);
+  const redriven = input.redriveFilter === "REDRIVEN" ? 1 : input.redriveFilter === "NOT_REDRIVEN" ? 0 : null;
+  const rows = storeOf(ctx).executions(target, input.statusFilter ?? null, pos.t, pos.a, limit + 1, { byMapRun, redriven });
   const page = rows.slice(0, limit);
   return {
     executions: page.map((e) => ({
@@ -179,7 +190,10 @@ export const listExecutions = defineOp("ListExecutions", (input, ctx) => {
       ...(e.stop_ms !== null ? { stopDate: new Date(e.stop_ms) } : {}),
       ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}),
       ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
-      redriveCount: 0,
+      // mapRunArn and itemCount only when listing by mapRunArn (ExecutionListItem).
+      ...(byMapRun ? { mapRunArn: e.map_run_arn!, itemCount: e.item_count ?? 1 } : {}),
+      redriveCount: e.redrive_count ?? 0,
+      ...(e.redrive_ms ? { redriveDate: new Date(e.redrive_ms) } : {}),
     })),
     ...(rows.length > limit ? { nextToken: encodeToken({ t: page[page.length - 1].start_ms, a: page[page.length - 1].arn }) } : {}),
   };
@@ -211,11 +225,14 @@ export const getExecutionHistory = defineOp("GetExecutionHistory", (input, ctx) 
 export const describeStateMachineForExecution = defineOp("DescribeStateMachineForExecution", (input, ctx) => {
   const e = executionOf(ctx, input.executionArn);
   const m = storeOf(ctx).machine(e.machine_arn);
+  // A Map Run's child: its state machine is the ItemProcessor, named <machine>/<label>, with the Map Run's ARN and label.
+  const run = e.map_run_arn ? storeOf(ctx).mapRun(e.map_run_arn) : undefined;
   return {
     stateMachineArn: e.machine_arn,
     name: m?.name ?? e.machine_arn.split(":")[6],
     definition: e.definition,
-    roleArn: m?.role_arn ?? "",
+    roleArn: m?.role_arn ?? run?.role_arn ?? "",
+    ...(run ? { mapRunArn: run.arn, label: run.label } : {}),
     updateDate: new Date(m?.created_ms ?? e.start_ms),
     ...(m?.logging ? { loggingConfiguration: JSON.parse(m.logging) } : {}),
     ...(m?.tracing ? { tracingConfiguration: JSON.parse(m.tracing) } : {}),

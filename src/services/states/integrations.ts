@@ -14,8 +14,10 @@
  *   "Exception" suffix added when the error name has none
  *   (https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
  * - arn:aws:states:::states:startExecution (+ .sync, .sync:2): handled by the runner (child link).
- * Does not do: Credentials (cross-account roles), other optimized integrations (SQS, SNS, EventBridge
- * putEvents: use aws-sdk:... instead), .sync for services other than Step Functions.
+ * - anything else fails the task with States.Runtime naming the resource (unsupportedResource):
+ *   the optimized integrations of services Cloudbox does not serve yet (SQS, SNS, EventBridge
+ *   putEvents...) say so; use arn:aws:states:::aws-sdk:... for the services it does serve.
+ * Does not do: Credentials (cross-account roles), .sync for services other than Step Functions.
  */
 import type { ServiceRuntime } from "../../core/index.js";
 import type { Json, JsonObject } from "../../engines/asl/index.js";
@@ -51,11 +53,15 @@ const clientFor = async (rt: ServiceRuntime, pkg: string, account: string, regio
   if (!client) {
     const cls = Object.entries(mod).find(([k, v]) => k.endsWith("Client") && typeof v === "function" && !k.startsWith("__") && k !== "Client")?.[1];
     if (!cls) throw new Error(`@aws-sdk/client-${pkg} has no client class`);
-    client = new cls({ ...rt.sdkConfig({ accountId: account, region }), maxAttempts: 1 });
+    // S3 in path style: bucket names then need no DNS (the in-memory handler has none anyway).
+    client = new cls({ ...rt.sdkConfig({ accountId: account, region }), maxAttempts: 1, ...(pkg === "s3" ? { forcePathStyle: true } : {}) });
     m.set(key, client);
   }
   return { client, mod };
 };
+
+/** An S3 client of the execution's account and Region, with its command classes (Map Runs read and write S3). */
+export const s3Client = (rt: ServiceRuntime, account: string, region: string) => clientFor(rt, "s3", account, region);
 
 export const destroyClients = (rt: ServiceRuntime) => {
   for (const c of clients.get(rt)?.values() ?? []) if (!(c instanceof Promise)) (c as { destroy?: () => void }).destroy?.();
@@ -144,6 +150,26 @@ const mapKeys = (v: unknown, f: (k: string) => string): unknown => {
 };
 const lower = (k: string) => k.charAt(0).toLowerCase() + k.slice(1);
 const upper = (k: string) => k.charAt(0).toUpperCase() + k.slice(1);
+
+/**
+ * A Task resource that Cloudbox cannot call: the task fails with States.Runtime (which Retry and
+ * States.ALL do not catch, as AWS treats States.Runtime) and a cause naming the resource. The
+ * optimized integrations of services Cloudbox does not serve (SQS, SNS, EventBridge...) say so.
+ */
+const MISSING_SERVICES: Record<string, string> = {
+  sqs: "Amazon SQS", sns: "Amazon SNS", events: "Amazon EventBridge", dynamodb: "Amazon DynamoDB", batch: "AWS Batch",
+  ecs: "Amazon ECS", glue: "AWS Glue", sagemaker: "Amazon SageMaker", apigateway: "Amazon API Gateway", codebuild: "AWS CodeBuild",
+  eks: "Amazon EKS", "elasticmapreduce": "Amazon EMR", "emr-containers": "Amazon EMR on EKS", databrew: "AWS Glue DataBrew",
+  bedrock: "Amazon Bedrock", http: "HTTP endpoints", evidently: "Amazon CloudWatch Evidently", mediaconvert: "AWS Elemental MediaConvert",
+};
+export const unsupportedResource = (resource: string): Outcome => {
+  const m = /^arn:aws[a-z-]*:states:::([a-z0-9.-]+):([A-Za-z0-9.:]+)$/.exec(resource);
+  let cause = `The resource '${resource}' is not supported by Cloudbox.`;
+  if (m && MISSING_SERVICES[m[1]])
+    cause = `The resource '${resource}' is an optimized integration with ${MISSING_SERVICES[m[1]]}, which Cloudbox does not implement yet.`;
+  else if (m) cause = `The optimized integration '${resource}' is not implemented by Cloudbox; use arn:aws:states:::aws-sdk:<service>:<action> for the services Cloudbox serves.`;
+  return { error: "States.Runtime", cause };
+};
 
 export const callAwsSdk = async (rt: ServiceRuntime, account: string, region: string, service: string, action: string, params: Json): Promise<Outcome> => {
   const pkg = PACKAGES[service] ?? service;

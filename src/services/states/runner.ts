@@ -12,6 +12,8 @@
  * time; tasks whose invocation was never acknowledged are invoked again; activity tasks and task
  * tokens stay valid). EXPRESS executions live in memory only and are gone with their result.
  * Waits, retry intervals and timeouts follow runtime.clock: a test's `cb.clock.advance(ms)` fires them.
+ * Distributed Map runs are coordinated by map-run-runner.ts (StartMapRun effects, the children's
+ * completion, aborts); redrive() continues a finished execution (RedriveExecution).
  */
 import { randomUUID } from "node:crypto";
 import type { ServiceRuntime } from "../../core/index.js";
@@ -19,6 +21,7 @@ import {
   advance,
   findTaskByToken,
   pendingWork,
+  redriveExecution,
   startExecution,
   type AdvanceResult,
   type Effect,
@@ -29,19 +32,27 @@ import {
   type JsonObject,
   type Ports,
 } from "../../engines/asl/index.js";
-import { callAwsSdk, destroyClients, invokeLambda, type Outcome } from "./integrations.js";
+import { callAwsSdk, destroyClients, invokeLambda, unsupportedResource, type Outcome } from "./integrations.js";
+import { abortMapRun, childFinished, resumeMapRuns, startMapRun } from "./map-run-runner.js";
 import { loadMockConfig, mockedOutcome } from "./mocks.js";
 import { sfnStore, tokenStore, type ExecutionRow } from "./store.js";
 
 type InvokeTask = Extract<Effect, { type: "InvokeTask" }>;
+type StartMapRun = Extract<Effect, { type: "StartMapRun" }>;
 
-/** The parent of a child started with states:startExecution.sync / .sync:2. */
-export interface ParentLink {
-  arn: string;
-  taskId: string;
-  /** "sync" (Output as a string) or "sync2" (Output as JSON). */
-  mode: "sync" | "sync2";
-}
+/**
+ * Who waits for an execution: the parent of a child started with states:startExecution.sync /
+ * .sync:2 (no kind, as stored before Map Runs existed), or the Map Run of a child execution.
+ */
+export type ParentLink =
+  | {
+      kind?: "sync";
+      arn: string;
+      taskId: string;
+      /** "sync" (Output as a string) or "sync2" (Output as JSON). */
+      mode: "sync" | "sync2";
+    }
+  | { kind: "mapRun"; arn: string; idx: number };
 
 export interface Live {
   arn: string;
@@ -66,7 +77,7 @@ export interface Finished {
   history?: HistoryEvent[];
 }
 
-interface Worker {
+export interface Worker {
   rt: ServiceRuntime;
   ports: Ports;
   live: Map<string, Live>;
@@ -101,14 +112,14 @@ export const runnerFor = (rt: ServiceRuntime): Worker => {
   return w;
 };
 
-const track = <T>(w: Worker, p: Promise<T>): Promise<T> => {
+export const track = <T>(w: Worker, p: Promise<T>): Promise<T> => {
   w.inflight.add(p);
   void p.finally(() => w.inflight.delete(p)).catch(() => undefined);
   return p;
 };
 
 /** Runs fn after every earlier job of the same execution. */
-const enqueue = <T>(w: Worker, arn: string, fn: () => Promise<T> | T): Promise<T> => {
+export const enqueue = <T>(w: Worker, arn: string, fn: () => Promise<T> | T): Promise<T> => {
   const prev = w.queues.get(arn) ?? Promise.resolve();
   const next = prev.then(fn, fn);
   const settled = next.catch((e) => w.rt.log.error(`states: execution ${arn}: step failed`, e));
@@ -157,7 +168,6 @@ const commit = (w: Worker, live: Live, r: AdvanceResult, eventTaskId?: string): 
     return true;
   }
   const s = sfnStore(w.rt.store);
-  const t = tokenStore(w.rt.store);
   const st = r.state;
   return w.rt.store.transaction(() => {
     const done = st.status !== "RUNNING";
@@ -165,15 +175,21 @@ const commit = (w: Worker, live: Live, r: AdvanceResult, eventTaskId?: string): 
     if (res.changes === 0) return false; // the row is gone (reset, deleted)
     s.appendHistory(live.arn, r.historyEvents);
     if (eventTaskId) s.deleteTask(live.arn, eventTaskId);
-    for (const e of r.effects) {
-      if (e.type === "InvokeTask") {
-        s.putTask(live.arn, e.taskId, JSON.stringify(e));
-        if (e.taskToken) t.put(e.taskToken, live.arn, e.taskId, true);
-      } else if (e.type === "CancelTask") s.deleteTask(live.arn, e.taskId);
-    }
+    putTasks(w, live.arn, r.effects);
     if (done) s.deleteTasksOf(live.arn);
     return true;
   });
+};
+
+/** Records the work a transition asked for (invocations, Map Runs) and drops what it cancelled. */
+const putTasks = (w: Worker, arn: string, effects: Effect[]) => {
+  const s = sfnStore(w.rt.store);
+  for (const e of effects) {
+    if (e.type === "InvokeTask" || e.type === "StartMapRun") {
+      s.putTask(arn, e.taskId, JSON.stringify(e));
+      if (e.type === "InvokeTask" && e.taskToken) tokenStore(w.rt.store).put(e.taskToken, arn, e.taskId, true);
+    } else if (e.type === "CancelTask") s.deleteTask(arn, e.taskId);
+  }
 };
 
 // --------------------------------------------------------------------------------------- stepping
@@ -214,6 +230,10 @@ export interface StartSpec {
   row?: Omit<ExecutionRow, "status" | "output" | "error" | "cause" | "stop_ms" | "state" | "seq">;
   /** Called inside the start transaction (e.g. to re-check name idempotency). */
   inTransaction?: () => void;
+  /** Called inside the start transaction after the row is inserted. */
+  afterInsert?: () => void;
+  /** Who waits for this execution (a Map Run for its children). STANDARD rows store it in `parent`. */
+  parent?: ParentLink;
 }
 
 /** Starts an execution: runs the engine's first step, commits it with the new row, performs effects. */
@@ -224,12 +244,14 @@ export const start = async (w: Worker, spec: StartSpec): Promise<Live> => {
     { executionArn: spec.arn, name: spec.name, stateMachineArn: spec.smArn, stateMachineName: spec.smName, roleArn: spec.roleArn },
     w.ports,
   );
-  const live: Live = { arn: spec.arn, account: spec.account, region: spec.region, def: spec.def, state: r.state, express: spec.express, testCase: spec.testCase, inlineMock: spec.inlineMock };
+  const live: Live = {
+    arn: spec.arn, account: spec.account, region: spec.region, def: spec.def, state: r.state, express: spec.express,
+    testCase: spec.testCase, inlineMock: spec.inlineMock, parent: spec.parent,
+  };
   if (spec.express) {
     live.history = [...r.historyEvents];
   } else {
     const s = sfnStore(w.rt.store);
-    const t = tokenStore(w.rt.store);
     w.rt.store.transaction(() => {
       spec.inTransaction?.();
       const st = r.state;
@@ -244,13 +266,9 @@ export const start = async (w: Worker, spec: StartSpec): Promise<Live> => {
         state: JSON.stringify(st),
         seq: 0,
       });
+      spec.afterInsert?.();
       s.appendHistory(spec.arn, r.historyEvents);
-      for (const e of r.effects) {
-        if (e.type === "InvokeTask") {
-          s.putTask(spec.arn, e.taskId, JSON.stringify(e));
-          if (e.taskToken) t.put(e.taskToken, spec.arn, e.taskId, true);
-        }
-      }
+      putTasks(w, spec.arn, r.effects);
     });
   }
   w.live.set(spec.arn, live);
@@ -295,8 +313,14 @@ const perform = (w: Worker, live: Live, effects: Effect[]) => {
       case "InvokeTask":
         void track(w, invoke(w, live, e));
         break;
+      case "StartMapRun":
+        // TestState's mock answers for the whole Map Run.
+        if (live.inlineMock) void track(w, send(w, live.arn, outcomeEvent(e.taskId, live.inlineMock)));
+        else void track(w, startMapRun(w, live, e));
+        break;
       case "CancelTask":
         if (!live.express) w.rt.store.run(`DELETE FROM sfn_activity_tasks WHERE execution_arn = ? AND task_id = ?`, [live.arn, e.taskId]);
+        void track(w, abortMapRun(w, live.arn, e.taskId));
         break;
       case "CompleteExecution":
         finish(w, live);
@@ -346,6 +370,10 @@ const childResult = (live: Live, mode: "sync" | "sync2", now: number): JsonObjec
 };
 
 const notifyParent = (w: Worker, child: Live, p: ParentLink) => {
+  if (p.kind === "mapRun") {
+    void track(w, childFinished(w, p.arn, p.idx, child.state, w.ports.now()));
+    return;
+  }
   const res = childResult(child, p.mode, w.ports.now());
   // A failed child fails the parent's task with States.TaskFailed and the description as cause
   // (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html).
@@ -389,6 +417,12 @@ const invoke = async (w: Worker, live: Live, e: InvokeTask): Promise<void> => {
       await send(w, live.arn, { type: "TaskFailed", taskId: e.taskId, error: "States.Runtime", cause: "Activities are not supported by EXPRESS state machines" });
       return;
     }
+    if (!sfnStore(w.rt.store).activity(res)) {
+      // The Task state names an activity that does not exist (or was deleted): ActivityScheduleFailed.
+      // DEVIATION: AWS's error and cause for this case are not documented; Cloudbox answers States.Runtime.
+      await send(w, live.arn, { type: "TaskFailed", taskId: e.taskId, error: "States.Runtime", cause: `Activity Does Not Exist: '${res}'`, scheduleFailed: true });
+      return;
+    }
     const token = `${randomUUID()}`;
     w.rt.store.transaction(() => {
       sfnStore(w.rt.store).queueActivityTask({
@@ -422,7 +456,7 @@ const call = async (w: Worker, live: Live, e: InvokeTask): Promise<Outcome | "pe
   if (res === "arn:aws:states:::states:startExecution") return startChild(w, live, e);
   const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z0-9]+)$/.exec(res);
   if (sdk) return callAwsSdk(w.rt, account, region, sdk[1], sdk[2], e.input);
-  return { error: "States.Runtime", cause: `The resource ${e.resource} is not supported by Cloudbox.` };
+  return unsupportedResource(e.resource);
 };
 
 /** states:startExecution: starts the child through the API; .sync waits for it (a durable link). */
@@ -436,6 +470,8 @@ const startChild = async (w: Worker, live: Live, e: InvokeTask): Promise<Outcome
   });
   if (!("output" in out) || e.pattern !== "RUN_JOB") return out;
   const childArn = (out.output as JsonObject).ExecutionArn as string;
+  // The job is submitted: TaskSubmitted carries StartExecution's answer (connect-stepfunctions.html).
+  await send(w, live.arn, { type: "TaskSubmitted", taskId: e.taskId, output: out.output });
   const link: ParentLink = { arn: live.arn, taskId: e.taskId, mode: e.resource.endsWith(".sync:2") ? "sync2" : "sync" };
   await enqueue(w, childArn, () => {
     const child = load(w, childArn);
@@ -460,12 +496,12 @@ const wakePollers = (w: Worker, activity: string) => {
 };
 
 /** GetActivityTask: claims a queued task or waits up to 60 s (on runtime.clock) for one. */
-export const pollActivity = async (w: Worker, activity: string): Promise<{ taskToken?: string; input?: string }> => {
+export const pollActivity = async (w: Worker, activity: string, workerName?: string): Promise<{ taskToken?: string; input?: string }> => {
   const deadline = w.ports.now() + 60_000;
   for (;;) {
     const row = w.rt.store.transaction(() => sfnStore(w.rt.store).claimActivityTask(activity));
     if (row) {
-      await send(w, row.execution_arn, { type: "TaskStarted", taskId: row.task_id });
+      await send(w, row.execution_arn, { type: "TaskStarted", taskId: row.task_id, workerName });
       return { taskToken: row.token, input: row.input };
     }
     if (w.stopped || w.ports.now() >= deadline) return {};
@@ -498,12 +534,40 @@ export const resumeAll = async (rt: ServiceRuntime) => {
     perform(w, live, effects);
     for (const t of s.tasksOf(arn)) {
       if (t.acked) continue;
-      const e = JSON.parse(t.effect) as InvokeTask;
-      rt.log.info(`states: ${arn}: invoking task ${e.taskId} (${e.stateName}) again after a restart`);
-      void track(w, invoke(w, live, e));
+      const e = JSON.parse(t.effect) as InvokeTask | StartMapRun;
+      rt.log.info(`states: ${arn}: ${e.type === "StartMapRun" ? "starting the Map Run of" : "invoking task"} ${e.taskId} (${e.stateName}) again after a restart`);
+      void track(w, e.type === "StartMapRun" ? startMapRun(w, live, e) : invoke(w, live, e));
     }
   }
+  resumeMapRuns(w);
 };
+
+/**
+ * RedriveExecution: runs the engine's redrive on the committed state and commits it with the
+ * redrive count, date and client token; then performs its effects. Resolves to the redrive date.
+ */
+export const redrive = (w: Worker, arn: string, clientToken: string | undefined, refuse: (row: ExecutionRow) => string | undefined): Promise<{ date: number } | { reason: string }> =>
+  enqueue(w, arn, async () => {
+    const s = sfnStore(w.rt.store);
+    const row = s.execution(arn)!;
+    // Checked again here: another redrive of the same execution may have been queued first.
+    const reason = refuse(row);
+    if (reason) return { reason };
+    const live = parseRow(row);
+    const r = await redriveExecution(live.def, live.state, w.ports);
+    const now = w.ports.now();
+    const st = r.state;
+    const done = st.status !== "RUNNING";
+    w.rt.store.transaction(() => {
+      s.redriveExecution(arn, st.status, JSON.stringify(st), done ? str(st.output) : null, st.error ?? null, st.cause ?? null, done ? now : null, now, clientToken ?? null);
+      s.appendHistory(arn, r.historyEvents);
+      putTasks(w, arn, r.effects);
+    });
+    live.state = st;
+    w.live.set(arn, live);
+    perform(w, live, r.effects);
+    return { date: now };
+  });
 
 export const stopRunner = async (rt: ServiceRuntime) => {
   const w = workers.get(rt);

@@ -1,8 +1,9 @@
 /**
  * AWS Step Functions (protocol json 1.0, X-Amz-Target prefix AWSStepFunctions): state machines,
  * versions, aliases, tags (state-machines.ts), executions and task callbacks (executions.ts),
- * activities (activities.ts); the durable execution runner (runner.ts) starts with the service and
- * resumes RUNNING executions after a restart. See README.md for time control and mocks.
+ * activities (activities.ts), RedriveExecution (redrive.ts), distributed Map runs (map-runs.ts,
+ * map-run-runner.ts); the durable execution runner (runner.ts) starts with the service and
+ * resumes RUNNING executions and Map Runs after a restart. See README.md for time control and mocks.
  */
 import type { ServiceDefinition } from "../../core/index.js";
 import { statesIdentity } from "./identity.js";
@@ -19,6 +20,8 @@ import {
   startSyncExecution,
   stopExecution,
 } from "./executions.js";
+import { describeMapRun, listMapRuns, updateMapRun } from "./map-runs.js";
+import { redriveExecutionOp } from "./redrive.js";
 import { resumeAll, stopRunner } from "./runner.js";
 import {
   createStateMachine,
@@ -53,6 +56,7 @@ export const statesService: ServiceDefinition = {
     startExecutionOp, startSyncExecution, describeExecution, listExecutions, stopExecution, getExecutionHistory,
     describeStateMachineForExecution, sendTaskSuccess, sendTaskFailure, sendTaskHeartbeat,
     createActivity, describeActivity, deleteActivity, listActivities, getActivityTask,
+    redriveExecutionOp, listMapRuns, describeMapRun, updateMapRun,
     testState,
   ],
   start: (runtime) => resumeAll(runtime),

@@ -9,6 +9,9 @@
  * - sfn_tasks: InvokeTask effects not yet answered (acked = the integration was called), so that a
  *   restarted Cloudbox re-issues the ones that were never performed.
  * - sfn_activities and sfn_activity_tasks: activities and their queued tasks (GetActivityTask).
+ * - sfn_map_runs and sfn_map_run_children: distributed Map runs and one row per child input (an
+ *   item or a batch) with its status, child execution and result; STANDARD children are also
+ *   executions (sfn_executions.map_run_arn).
  * EXPRESS executions are never written here (AWS does not persist them either).
  */
 import type { StorePort } from "../../core/index.js";
@@ -44,6 +47,23 @@ export const statesMigrations: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS sfn_activity_tasks (token TEXT PRIMARY KEY, activity_arn TEXT NOT NULL,
      execution_arn TEXT NOT NULL, task_id TEXT NOT NULL, input TEXT NOT NULL, created_ms INTEGER NOT NULL,
      claimed INTEGER NOT NULL DEFAULT 0)`,
+  // Redrive and Map Run children (migrations are applied once each, by checksum).
+  `ALTER TABLE sfn_executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE sfn_executions ADD COLUMN redrive_ms INTEGER`,
+  `ALTER TABLE sfn_executions ADD COLUMN redrive_token TEXT`,
+  `ALTER TABLE sfn_executions ADD COLUMN map_run_arn TEXT`,
+  `ALTER TABLE sfn_executions ADD COLUMN item_count INTEGER`,
+  `CREATE INDEX IF NOT EXISTS sfn_executions_map_run ON sfn_executions (map_run_arn, start_ms)`,
+  `CREATE TABLE IF NOT EXISTS sfn_map_runs (
+     arn TEXT PRIMARY KEY, account_id TEXT NOT NULL, region TEXT NOT NULL, execution_arn TEXT NOT NULL,
+     task_id TEXT NOT NULL, machine_arn TEXT NOT NULL, label TEXT NOT NULL, role_arn TEXT NOT NULL,
+     status TEXT NOT NULL, phase TEXT NOT NULL, spec TEXT NOT NULL, start_ms INTEGER NOT NULL, stop_ms INTEGER,
+     max_concurrency INTEGER NOT NULL, tolerated_count REAL, tolerated_pct REAL, total_items INTEGER NOT NULL DEFAULT 0,
+     error TEXT, cause TEXT, redrive_count INTEGER NOT NULL DEFAULT 0, redrive_ms INTEGER)`,
+  `CREATE INDEX IF NOT EXISTS sfn_map_runs_execution ON sfn_map_runs (execution_arn, start_ms)`,
+  `CREATE TABLE IF NOT EXISTS sfn_map_run_children (map_run_arn TEXT NOT NULL, idx INTEGER NOT NULL, input TEXT NOT NULL,
+     items INTEGER NOT NULL, status TEXT NOT NULL, execution_arn TEXT, output TEXT, error TEXT, cause TEXT,
+     start_ms INTEGER, stop_ms INTEGER, PRIMARY KEY (map_run_arn, idx))`,
 ];
 
 export interface MachineRow {
@@ -61,6 +81,18 @@ export interface ExecutionRow {
   name: string; status: string; input: string; output: string | null; error: string | null; cause: string | null;
   start_ms: number; stop_ms: number | null; definition: string; state: string; test_case: string | null; parent: string | null;
   trace_header: string | null; seq: number;
+  /** Read back only (defaults on insert). */
+  redrive_count?: number; redrive_ms?: number | null; redrive_token?: string | null; map_run_arn?: string | null; item_count?: number | null;
+}
+export interface MapRunRow {
+  arn: string; account_id: string; region: string; execution_arn: string; task_id: string; machine_arn: string; label: string;
+  role_arn: string; status: string; phase: string; spec: string; start_ms: number; stop_ms: number | null; max_concurrency: number;
+  tolerated_count: number | null; tolerated_pct: number | null; total_items: number; error: string | null; cause: string | null;
+  redrive_count: number; redrive_ms: number | null;
+}
+export interface MapRunChildRow {
+  map_run_arn: string; idx: number; input: string; items: number; status: string; execution_arn: string | null;
+  output: string | null; error: string | null; cause: string | null; start_ms: number | null; stop_ms: number | null;
 }
 export interface ActivityRow { arn: string; account_id: string; region: string; name: string; created_ms: number }
 export interface ActivityTaskRow { token: string; activity_arn: string; execution_arn: string; task_id: string; input: string; created_ms: number; claimed: number }
@@ -120,8 +152,19 @@ export const sfnStore = (db: StorePort) => ({
   execution: (arn: string) => db.get<ExecutionRow>(`SELECT * FROM sfn_executions WHERE arn = ?`, [arn]),
   executionSummary: (arn: string) =>
     db.get<Omit<ExecutionRow, "state" | "definition">>(
-      `SELECT arn, account_id, region, machine_arn, version_arn, alias_arn, name, status, input, output, error, cause, start_ms, stop_ms, test_case, parent, trace_header, seq FROM sfn_executions WHERE arn = ?`,
+      `SELECT arn, account_id, region, machine_arn, version_arn, alias_arn, name, status, input, output, error, cause, start_ms, stop_ms, test_case, parent, trace_header, seq,
+         redrive_count, redrive_ms, redrive_token, map_run_arn, item_count FROM sfn_executions WHERE arn = ?`,
       [arn],
+    ),
+  /** A child execution of a Map Run (set in the transaction that inserts it). */
+  markMapRunChild: (arn: string, mapRunArn: string, items: number) =>
+    db.run(`UPDATE sfn_executions SET map_run_arn = ?, item_count = ? WHERE arn = ?`, [mapRunArn, items, arn]),
+  /** RedriveExecution: the execution runs again from `state` (status RUNNING unless the first step ended it). */
+  redriveExecution: (arn: string, status: string, state: string, output: string | null, error: string | null, cause: string | null, stopMs: number | null, redriveMs: number, token: string | null) =>
+    db.run(
+      `UPDATE sfn_executions SET status = ?, state = ?, output = ?, error = ?, cause = ?, stop_ms = ?, seq = seq + 1,
+         redrive_count = redrive_count + 1, redrive_ms = ?, redrive_token = ? WHERE arn = ?`,
+      [status, state, output, error, cause, stopMs, redriveMs, token, arn],
     ),
   insertExecution: (r: ExecutionRow) =>
     db.run(
@@ -134,13 +177,15 @@ export const sfnStore = (db: StorePort) => ({
       `UPDATE sfn_executions SET status = ?, state = ?, output = ?, error = ?, cause = ?, stop_ms = ?, seq = seq + 1 WHERE arn = ?`,
       [status, state, output, error, cause, stopMs, arn],
     ),
-  executions: (machine: string, status: string | null, afterStart: number, afterArn: string, limit: number) =>
+  /** ListExecutions of a state machine (any ARN form) or, with byMapRun, the children of a Map Run. redriven: 1 / 0 / null. */
+  executions: (target: string, status: string | null, afterStart: number, afterArn: string, limit: number, opts: { byMapRun?: boolean; redriven?: number | null } = {}) =>
     db.all<ExecutionRow>(
-      `SELECT arn, machine_arn, version_arn, alias_arn, name, status, start_ms, stop_ms, state FROM sfn_executions
-       WHERE (machine_arn = @m OR version_arn = @m OR alias_arn = @m) AND (@s IS NULL OR status = @s)
+      `SELECT arn, machine_arn, version_arn, alias_arn, name, status, start_ms, stop_ms, redrive_count, redrive_ms, map_run_arn, item_count FROM sfn_executions
+       WHERE ${opts.byMapRun ? "map_run_arn = @m" : "(machine_arn = @m OR version_arn = @m OR alias_arn = @m)"} AND (@s IS NULL OR status = @s)
+         AND (@r IS NULL OR (redrive_count > 0) = @r)
          AND (start_ms < @t OR (start_ms = @t AND arn > @a))
        ORDER BY start_ms DESC, arn LIMIT @l`,
-      { m: machine, s: status, t: afterStart, a: afterArn, l: limit },
+      { m: target, s: status, r: opts.redriven ?? null, t: afterStart, a: afterArn, l: limit },
     ),
   running: () => db.all<{ arn: string }>(`SELECT arn FROM sfn_executions WHERE status = 'RUNNING'`),
   runningOf: (machine: string) => db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM sfn_executions WHERE machine_arn = ? AND status = 'RUNNING'`, [machine])?.n ?? 0,
@@ -198,6 +243,50 @@ export const sfnStore = (db: StorePort) => ({
     return row;
   },
   deleteActivityTask: (token: string) => db.run(`DELETE FROM sfn_activity_tasks WHERE token = ?`, [token]),
+  // ---- map runs
+  mapRun: (arn: string) => db.get<MapRunRow>(`SELECT * FROM sfn_map_runs WHERE arn = ?`, [arn]),
+  mapRunOfTask: (execution: string, taskId: string) =>
+    db.get<MapRunRow>(`SELECT * FROM sfn_map_runs WHERE execution_arn = ? AND task_id = ?`, [execution, taskId]),
+  mapRunsOf: (execution: string, after: string, limit: number) =>
+    db.all<MapRunRow>(`SELECT * FROM sfn_map_runs WHERE execution_arn = ? AND arn > ? ORDER BY arn LIMIT ?`, [execution, after, limit]),
+  runningMapRuns: () => db.all<MapRunRow>(`SELECT * FROM sfn_map_runs WHERE status = 'RUNNING'`),
+  insertMapRun: (r: MapRunRow) =>
+    db.run(
+      `INSERT INTO sfn_map_runs (arn, account_id, region, execution_arn, task_id, machine_arn, label, role_arn, status, phase, spec, start_ms, stop_ms,
+         max_concurrency, tolerated_count, tolerated_pct, total_items, error, cause, redrive_count, redrive_ms)
+       VALUES (@arn, @account_id, @region, @execution_arn, @task_id, @machine_arn, @label, @role_arn, @status, @phase, @spec, @start_ms, @stop_ms,
+         @max_concurrency, @tolerated_count, @tolerated_pct, @total_items, @error, @cause, @redrive_count, @redrive_ms)`,
+      r as unknown as Record<string, string | number | null>,
+    ),
+  setMapRun: (arn: string, fields: Partial<MapRunRow>) => {
+    const keys = Object.keys(fields);
+    if (!keys.length) return;
+    db.run(`UPDATE sfn_map_runs SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE arn = @arn`, { ...(fields as Record<string, string | number | null>), arn });
+  },
+  insertChild: (r: MapRunChildRow) =>
+    db.run(
+      `INSERT OR REPLACE INTO sfn_map_run_children (map_run_arn, idx, input, items, status, execution_arn, output, error, cause, start_ms, stop_ms)
+       VALUES (@map_run_arn, @idx, @input, @items, @status, @execution_arn, @output, @error, @cause, @start_ms, @stop_ms)`,
+      r as unknown as Record<string, string | number | null>,
+    ),
+  child: (mapRun: string, idx: number) => db.get<MapRunChildRow>(`SELECT * FROM sfn_map_run_children WHERE map_run_arn = ? AND idx = ?`, [mapRun, idx]),
+  children: (mapRun: string) => db.all<MapRunChildRow>(`SELECT * FROM sfn_map_run_children WHERE map_run_arn = ? ORDER BY idx`, [mapRun]),
+  childrenIn: (mapRun: string, status: string, limit = -1) =>
+    db.all<MapRunChildRow>(`SELECT * FROM sfn_map_run_children WHERE map_run_arn = ? AND status = ? ORDER BY idx LIMIT ?`, [mapRun, status, limit]),
+  setChild: (mapRun: string, idx: number, fields: Partial<MapRunChildRow>) => {
+    const keys = Object.keys(fields);
+    db.run(
+      `UPDATE sfn_map_run_children SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE map_run_arn = @m AND idx = @i`,
+      { ...(fields as Record<string, string | number | null>), m: mapRun, i: idx },
+    );
+  },
+  deleteChildren: (mapRun: string) => db.run(`DELETE FROM sfn_map_run_children WHERE map_run_arn = ?`, [mapRun]),
+  /** Children and items per status (DescribeMapRun, the tolerance check). */
+  childCounts: (mapRun: string) =>
+    db.all<{ status: string; n: number; items: number }>(
+      `SELECT status, COUNT(*) AS n, COALESCE(SUM(items), 0) AS items FROM sfn_map_run_children WHERE map_run_arn = ? GROUP BY status`,
+      [mapRun],
+    ),
 });
 
 export type SfnStore = ReturnType<typeof sfnStore>;
