@@ -21,7 +21,8 @@ import { performance } from "node:perf_hooks";
 import { CreateFlowLogsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { compileNetwork, generateFlows, generateNetwork, mulberry32 } from "../../src/engines/reachability/index.js";
 import { NetworkIndex } from "../../src/services/ec2/traffic/components.js";
-import { FlowLogWriter, fieldsOf, recordsOf, type FlowLogConfig } from "../../src/services/ec2/traffic/flow-logs.js";
+import { FlowLogWriter, fieldsOf, type FlowLogConfig } from "../../src/services/ec2/traffic/flow-logs.js";
+import { recordsOf } from "../../src/services/ec2/traffic/flow-records.js";
 
 export interface Scenario {
   name: string;

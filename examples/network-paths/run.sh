@@ -75,11 +75,15 @@ acl() { # subnet then entries "egress rule from to cidr"...
   echo "$id"
 }
 # The seed's table, plus the return-traffic (ephemeral port) entries a stateless ACL needs.
-WEB_ACL=$(acl "$WEB_NET" "ingress 100 80 80 0.0.0.0/0" "ingress 110 443 443 0.0.0.0/0" "ingress 120 1024 65535 10.0.11.0/24" \
-  "egress 100 1024 65535 0.0.0.0/0" "egress 110 8080 8080 10.0.11.0/24")
-APP_ACL=$(acl "$APP_NET" "ingress 100 8080 8080 10.0.1.0/24" "ingress 120 1024 65535 10.0.21.0/24" \
-  "egress 100 1024 65535 10.0.1.0/24" "egress 120 3306 3306 10.0.21.0/24")
-DB_ACL=$(acl "$DB_NET" "ingress 100 3306 3306 10.0.11.0/24" "egress 100 1024 65535 10.0.11.0/24")
+# The three ACLs are independent: built at once (each CLI call starts a Python process).
+TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+acl "$WEB_NET" "ingress 100 80 80 0.0.0.0/0" "ingress 110 443 443 0.0.0.0/0" "ingress 120 1024 65535 10.0.11.0/24" \
+  "egress 100 1024 65535 0.0.0.0/0" "egress 110 8080 8080 10.0.11.0/24" >"$TMP/web" & PID_WEB=$!
+acl "$APP_NET" "ingress 100 8080 8080 10.0.1.0/24" "ingress 120 1024 65535 10.0.21.0/24" \
+  "egress 100 1024 65535 10.0.1.0/24" "egress 120 3306 3306 10.0.21.0/24" >"$TMP/app" & PID_APP=$!
+acl "$DB_NET" "ingress 100 3306 3306 10.0.11.0/24" "egress 100 1024 65535 10.0.11.0/24" >"$TMP/db" & PID_DB=$!
+wait "$PID_WEB"; wait "$PID_APP"; wait "$PID_DB"
+WEB_ACL=$(cat "$TMP/web"); APP_ACL=$(cat "$TMP/app"); DB_ACL=$(cat "$TMP/db")
 
 instance() { # subnet sg public?
   ec2 run-instances --image-id ami-0123456789abcdef0 --instance-type t3.micro --count 1 \
@@ -95,15 +99,14 @@ ec2 create-flow-logs --resource-type VPC --resource-ids "$VPC" --traffic-type AL
 
 # --- Reachability Analyzer -------------------------------------------------------------------------
 analyse() { # name expected source destination port
-  local path analysis found code
+  local path analysis found code component
   path=$(ec2 create-network-insights-path --source "$3" --destination "$4" --protocol tcp --destination-port "$5" \
     --query NetworkInsightsPath.NetworkInsightsPathId --output text)
   analysis=$(ec2 start-network-insights-analysis --network-insights-path-id "$path" --query NetworkInsightsAnalysis.NetworkInsightsAnalysisId --output text)
-  found=$(ec2 describe-network-insights-analyses --network-insights-analysis-ids "$analysis" --query 'NetworkInsightsAnalyses[0].NetworkPathFound' --output text)
-  code=$(ec2 describe-network-insights-analyses --network-insights-analysis-ids "$analysis" \
-    --query 'NetworkInsightsAnalyses[0].Explanations[0].[ExplanationCode,Component.Id]' --output text)
+  IFS=$'\t' read -r found code component < <(ec2 describe-network-insights-analyses --network-insights-analysis-ids "$analysis" \
+    --query 'NetworkInsightsAnalyses[0].[NetworkPathFound, Explanations[0].ExplanationCode, Explanations[0].Component.Id]' --output text)
   expect "$1" "$2" "$found"
-  [ "$found" = "False" ] && echo "  blocked: $code"
+  [ "$found" = "False" ] && printf '  blocked: %s\t%s\n' "$code" "$component"
   return 0
 }
 analyse analysis_web_to_app_8080 True "$WEB" "$APP" 8080

@@ -6,22 +6,9 @@
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { dirname, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { findAwsCliV2 } from "../helpers/aws-cli.js";
 import type { Cloudbox } from "../helpers/cloudbox.js";
-import { startTrafficCloudbox } from "./helpers.js";
-
-const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/network-paths/run.sh");
-
-const run = (cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> =>
-  new Promise((done) => {
-    execFile(cmd, args, { env, encoding: "utf8", timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0, stdout, stderr });
-    });
-  });
+import { runExample, startTrafficCloudbox } from "./helpers.js";
 
 describe("examples/network-paths/run.sh", () => {
   let cb: Cloudbox;
@@ -31,23 +18,9 @@ describe("examples/network-paths/run.sh", () => {
   after(() => cb.stop());
 
   it("prints the expected verdicts and the REJECT flow log records", async () => {
-    const cli = findAwsCliV2();
-    assert.ok(cli, "AWS CLI v2 is required");
-    const out = await run("bash", [SCRIPT], {
-      PATH: `${dirname(cli)}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-      HOME: process.env.HOME ?? "/tmp",
-      LANG: process.env.LANG ?? "C.UTF-8",
-      CLOUDBOX_ENDPOINT: cb.endpoint,
-      AWS_ACCESS_KEY_ID: "000000000000",
-      AWS_SECRET_ACCESS_KEY: "x",
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
-      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
-      AWS_EC2_METADATA_DISABLED: "true",
-    });
+    const out = await runExample(cb, "network-paths");
     assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
-    const v = Object.fromEntries(out.stdout.split("\n").filter((l) => /^(analysis|probe)_[a-z0-9_]+=/.test(l)).map((l) => l.split("=") as [string, string]));
-    assert.deepEqual(v, {
+    assert.deepEqual(out.verdicts, {
       analysis_web_to_app_8080: "True",
       analysis_internet_to_app_8080: "False",
       analysis_app_to_db_3306: "True",

@@ -20,6 +20,11 @@ import {
   ReplaceNetworkAclAssociationCommand,
   RunInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { findAwsCliV2 } from "../helpers/aws-cli.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 
 export const AMI = "ami-0123456789abcdef0";
@@ -122,4 +127,43 @@ export const buildThreeTier = async (ec2: EC2Client, name: string): Promise<Thre
     publicIp[t] = i.PublicIpAddress ?? i.NetworkInterfaces![0].Association?.PublicIp;
   }
   return { vpc, igw, subnet, sg, acl, instance, eni, ip, publicIp };
+};
+
+export interface ExampleRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The script's "name=value" verdict lines (names starting with analysis_ or probe_). */
+  verdicts: Record<string, string>;
+}
+
+/**
+ * Runs an example script (examples/<name>/run.sh) with the AWS CLI v2 against a Cloudbox, with
+ * test credentials and no user configuration (the CLI v2 directory first on PATH, then node's).
+ */
+export const runExample = (cb: Cloudbox, name: string): Promise<ExampleRun> => {
+  const cli = findAwsCliV2();
+  assert.ok(cli, "AWS CLI v2 is required");
+  const script = resolve(dirname(fileURLToPath(import.meta.url)), `../../examples/${name}/run.sh`);
+  const env = {
+    PATH: `${dirname(cli)}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    HOME: process.env.HOME ?? "/tmp",
+    LANG: process.env.LANG ?? "C.UTF-8",
+    CLOUDBOX_ENDPOINT: cb.endpoint,
+    AWS_ACCESS_KEY_ID: "000000000000",
+    AWS_SECRET_ACCESS_KEY: "x",
+    AWS_DEFAULT_REGION: "us-east-1",
+    AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
+    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  return new Promise((done) => {
+    execFile("bash", [script], { env, encoding: "utf8", timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0;
+      const verdicts = Object.fromEntries(
+        stdout.split("\n").filter((l) => /^(analysis|probe)_[a-z0-9_]+=/.test(l)).map((l) => l.split("=") as [string, string]),
+      );
+      done({ code, stdout, stderr, verdicts });
+    });
+  });
 };

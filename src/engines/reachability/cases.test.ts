@@ -7,7 +7,7 @@
  * `override` replaces (by id) or adds resources of the network for that flow only.
  * `expect`: { verdict, blockedAt?: subset, forward?/return?: ordered subsequence of hops, each a
  * component id or a subset of { componentId, componentType, direction, ruleNumber, ruleAction,
- * routeCidr, src, dst, sgRuleIndex } }, absent?: ids that must not appear }.
+ * routeCidr, src, dst, sgRuleIndex, interfaceId } }, absent?: ids that must not appear }.
  */
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
@@ -67,6 +67,7 @@ function view(h: PathComponent): Record<string, string | number | undefined> {
     src: h.packet.sourceAddress,
     dst: h.packet.destinationAddress,
     sgRuleIndex: h.securityGroupRule?.index,
+    interfaceId: h.interfaceId,
   };
 }
 

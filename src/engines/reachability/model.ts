@@ -81,6 +81,11 @@ export interface NatGateway extends Owned {
   readonly publicIp?: string;
   /** Default "available". */
   readonly state?: string;
+  /**
+   * The gateway's own (requester-managed) network interface. The engine does not route by it; it
+   * names it on the path (PathComponent.interfaceId) so that flow logs can record there.
+   */
+  readonly networkInterfaceId?: string;
 }
 
 export interface NetworkInterface extends Owned {
@@ -184,6 +189,11 @@ export interface TransitGatewayAttachment extends Owned {
   /** type "vpc". */
   readonly vpcId?: string;
   readonly subnetIds?: readonly string[];
+  /**
+   * type "vpc": the attachment's network interface in each subnet, in `subnetIds` order. Optional;
+   * named on the path (PathComponent.interfaceId) for flow logs, never used to route.
+   */
+  readonly networkInterfaceIds?: readonly string[];
   /** type "peering": the other transit gateway (another Region or account). */
   readonly peerTransitGatewayId?: string;
   /** Only "available" carries traffic. Default "available". */

@@ -93,6 +93,13 @@ export interface PathComponent {
   };
   /** A human sentence when the component transformed the packet or did something notable. */
   readonly note?: string;
+  /**
+   * The requester-managed network interface the packet crosses here, when the model names it: a
+   * NAT gateway's interface (on nat-gateway hops), a transit gateway attachment's interface in the
+   * subnet used (on transit-gateway-attachment hops), and, on network-acl hops, the one of those
+   * interfaces whose subnet ACL this is. VPC flow logs record traffic on these interfaces too.
+   */
+  readonly interfaceId?: string;
 }
 
 export interface Explanation {
@@ -106,6 +113,8 @@ export interface Explanation {
   readonly aclRule?: PathComponent["aclRule"];
   readonly securityGroupIds?: readonly string[];
   readonly routeTableId?: string;
+  /** A network-acl block on behalf of a NAT gateway or transit gateway interface (as PathComponent.interfaceId). */
+  readonly interfaceId?: string;
 }
 
 export interface FlowResult {

@@ -130,7 +130,7 @@ function block(
   componentType: ComponentType,
   componentId: string,
   message: string,
-  extra: Partial<Pick<Explanation, "direction" | "aclRule" | "securityGroupIds" | "routeTableId">> = {},
+  extra: Partial<Pick<Explanation, "direction" | "aclRule" | "securityGroupIds" | "routeTableId" | "interfaceId">> = {},
 ): never {
   throw new Blocked({ explanationCode: code, componentId, componentType, path: ctx.path, message, packet: header(pkt), ...extra });
 }
@@ -172,8 +172,19 @@ function vpcOf(ctx: Ctx, pkt: Packet, id: string): Vpc {
   return v;
 }
 
-/** One network ACL check; throws on deny. */
-function acl(ctx: Ctx, subnet: Subnet, egress: boolean, pkt: Packet): void {
+/** `{ interfaceId }` when there is one (optional fields stay absent, not undefined). */
+const via = (interfaceId: string | undefined): { interfaceId?: string } => (interfaceId ? { interfaceId } : {});
+
+/** The interface of a NAT gateway holder (flow logs record there), if the model names it. */
+function viaOf(h: Holder | undefined): string | undefined {
+  return h?.kind === "nat" ? h.nat.networkInterfaceId : undefined;
+}
+
+/**
+ * One network ACL check; throws on deny. `through`: the NAT gateway or transit gateway interface
+ * whose subnet this is, when the packet enters or leaves one (named on the hop for flow logs).
+ */
+function acl(ctx: Ctx, subnet: Subnet, egress: boolean, pkt: Packet, through?: string): void {
   const nacl = ctx.ix.networkAclOfSubnet(subnet);
   const direction = egress ? "egress" : "ingress";
   if (!nacl) block(ctx, pkt, "UNKNOWN_RESOURCE", "subnet", subnet.id, `Subnet ${subnet.id} has no network ACL in the model.`);
@@ -181,7 +192,7 @@ function acl(ctx: Ctx, subnet: Subnet, egress: boolean, pkt: Packet): void {
   const aclRule = d.entry
     ? { ruleNumber: d.ruleNumber, ruleAction: d.ruleAction, entry: d.entry }
     : { ruleNumber: d.ruleNumber, ruleAction: d.ruleAction };
-  hop(ctx, pkt, { componentId: nacl.id, componentType: "network-acl", direction, aclRule });
+  hop(ctx, pkt, { componentId: nacl.id, componentType: "network-acl", direction, aclRule, ...via(through) });
   if (d.ruleAction === "deny") {
     const what = egress ? `outbound to ${pkt.dst.text}` : `inbound from ${pkt.src.text}`;
     const port = hasPorts(pkt.proto) ? ` on port ${pkt.dstPort}` : "";
@@ -194,7 +205,7 @@ function acl(ctx: Ctx, subnet: Subnet, egress: boolean, pkt: Packet): void {
       nacl.id,
       `Network ACL ${nacl.id} of ${subnet.id} does not allow ${what}${port}: ${rule}.` +
         (ctx.path === "return" ? " ACLs are stateless: the reply needs its own rule." : ""),
-      { direction, aclRule },
+      { direction, aclRule, ...via(through) },
     );
   }
 }
@@ -217,12 +228,15 @@ function sg(ctx: Ctx, eni: NetworkInterface, direction: "ingress" | "egress", pk
   hop(ctx, pkt, { componentId: m.groupId, componentType: "security-group", direction, securityGroupRule: m });
 }
 
-/** Crossing from one subnet into another (or into a subnet from a gateway, `from` undefined). */
-function enterAndArrive(ctx: Ctx, from: Subnet | undefined, holder: Holder, pkt: Packet): Arrival {
+/**
+ * Crossing from one subnet into another (or into a subnet from a gateway, `from` undefined).
+ * `sender`: the NAT gateway or transit gateway interface the packet leaves, if any.
+ */
+function enterAndArrive(ctx: Ctx, from: Subnet | undefined, holder: Holder, pkt: Packet, sender?: string): Arrival {
   const dest = subnetOf(ctx, pkt, holderSubnetId(holder));
   if (!from || from.id !== dest.id) {
-    if (from) acl(ctx, from, true, pkt);
-    acl(ctx, dest, false, pkt);
+    if (from) acl(ctx, from, true, pkt, sender);
+    acl(ctx, dest, false, pkt, viaOf(holder));
   }
   return arrive(ctx, holder, pkt);
 }
@@ -237,6 +251,7 @@ function arrive(ctx: Ctx, holder: Holder, pkt: Packet): Arrival {
         componentId: holder.nat.id,
         componentType: "nat-gateway",
         note: `reply: destination ${pkt.dst.text} translated back to ${top.original.text}`,
+        ...via(holder.nat.networkInterfaceId),
       });
       return leave(ctx, holder, restored, false);
     }
@@ -248,11 +263,11 @@ function arrive(ctx: Ctx, holder: Holder, pkt: Packet): Arrival {
 }
 
 /** Delivery by the local route of `vpc` to the holder of the destination address. */
-function deliverLocal(ctx: Ctx, vpc: Vpc, from: Subnet | undefined, pkt: Packet): Arrival {
+function deliverLocal(ctx: Ctx, vpc: Vpc, from: Subnet | undefined, pkt: Packet, sender?: string): Arrival {
   const holder = ctx.ix.holderInVpc(vpc.id, pkt.dst);
   if (!holder)
     block(ctx, pkt, "NO_POSSIBLE_DESTINATION", "vpc", vpc.id, `No network interface in ${vpc.id} has the address ${pkt.dst.text}.`);
-  return enterAndArrive(ctx, from, holder, pkt);
+  return enterAndArrive(ctx, from, holder, pkt, sender);
 }
 
 function blackholeRoute(ctx: Ctx, pkt: Packet, tableId: string, cidr: string, r: Route, why: string): never {
@@ -266,6 +281,7 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
   if (++ctx.steps > MAX_STEPS) block(ctx, pkt, "NO_PATH", "network-interface", holderId(holder), "Routing loop: too many hops.");
   const { ix } = ctx;
   if (holder.kind === "eni" && checkSg && ctx.path === "forward") sg(ctx, holder.eni, "egress", pkt);
+  const sender = viaOf(holder);
   const subnet = subnetOf(ctx, pkt, holderSubnetId(holder));
   const vpc = vpcOf(ctx, pkt, subnet.vpcId);
   const table = ix.routeTableOfSubnet(subnet);
@@ -283,7 +299,7 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
   });
   if (r.state === "blackhole") blackholeRoute(ctx, pkt, table.id, m.matchedCidr, r, "its target no longer exists");
 
-  if (r.gatewayId === "local") return deliverLocal(ctx, vpc, subnet, pkt);
+  if (r.gatewayId === "local") return deliverLocal(ctx, vpc, subnet, pkt, sender);
 
   if (r.natGatewayId) {
     const nat = ix.natGateway(r.natGatewayId);
@@ -300,14 +316,19 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
     if (!ix.vpcContains(vpc, pkt.src))
       block(ctx, pkt, "NGW_REQUIRES_SOURCE_IN_VPC", "nat-gateway", nat.id, `NAT gateway ${nat.id} translates only traffic from its own VPC.`);
     if (natSubnet.id !== subnet.id) {
-      acl(ctx, subnet, true, pkt);
-      acl(ctx, natSubnet, false, pkt);
+      acl(ctx, subnet, true, pkt, sender);
+      acl(ctx, natSubnet, false, pkt, nat.networkInterfaceId);
     }
     const natIp = parseIp(nat.privateIp);
     if (!natIp) return blackholeRoute(ctx, pkt, table.id, m.matchedCidr, r, "the NAT gateway has no private address");
     const translated = { ...pkt, src: natIp };
     ctx.xlate.push({ natId: nat.id, original: pkt.src, translated: natIp });
-    hop(ctx, translated, { componentId: nat.id, componentType: "nat-gateway", note: `source ${pkt.src.text} translated to ${natIp.text}` });
+    hop(ctx, translated, {
+      componentId: nat.id,
+      componentType: "nat-gateway",
+      note: `source ${pkt.src.text} translated to ${natIp.text}`,
+      ...via(nat.networkInterfaceId),
+    });
     return leave(ctx, { kind: "nat", nat }, translated, false);
   }
 
@@ -316,7 +337,7 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
     if (!igw) return blackholeRoute(ctx, pkt, table.id, m.matchedCidr, r, "the internet gateway is not in the model");
     if (igw.attachedVpcId !== vpc.id)
       block(ctx, pkt, "BAD_STATE_ATTACHMENT", "internet-gateway", igw.id, `Internet gateway ${igw.id} is not attached to ${vpc.id}.`);
-    acl(ctx, subnet, true, pkt);
+    acl(ctx, subnet, true, pkt, sender);
     let out = pkt;
     if (pkt.src.family === 4) {
       const pub = ix.publicIpFor(holder, pkt.src);
@@ -345,7 +366,7 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
     if (!g) return blackholeRoute(ctx, pkt, table.id, m.matchedCidr, r, "the egress-only internet gateway is not in the model");
     if (g.attachedVpcId !== vpc.id)
       block(ctx, pkt, "BAD_STATE_ATTACHMENT", "egress-only-internet-gateway", g.id, `Egress-only internet gateway ${g.id} is not attached to ${vpc.id}.`);
-    acl(ctx, subnet, true, pkt);
+    acl(ctx, subnet, true, pkt, sender);
     hop(ctx, pkt, { componentId: g.id, componentType: "egress-only-internet-gateway", direction: "egress" });
     return toInternet(ctx, pkt, { type: "eigw", id: g.id, vpcId: vpc.id });
   }
@@ -362,7 +383,7 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
       block(ctx, pkt, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR", "vpc-peering-connection", pcx.id,
         `${pkt.dst.text} is not in a CIDR block of ${other.id}: peering connection ${pcx.id} carries only traffic for the peer VPC (no transitive routing).`);
     hop(ctx, pkt, { componentId: pcx.id, componentType: "vpc-peering-connection", note: `${vpc.id} -> ${other.id}` });
-    return deliverLocal(ctx, other, subnet, pkt);
+    return deliverLocal(ctx, other, subnet, pkt, sender);
   }
 
   if (r.transitGatewayId) {
@@ -375,15 +396,17 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
     // Instance -> transit gateway: the instance subnet's outbound rules, then the attachment
     // subnet's inbound rules, even when both are the same subnet
     // (https://docs.aws.amazon.com/vpc/latest/tgw/tgw-nacls.html).
-    acl(ctx, subnet, true, pkt);
+    acl(ctx, subnet, true, pkt, sender);
+    let attEni: string | undefined;
     if (att.subnetIds?.length) {
       const attSubnet = attachmentSubnet(ctx, att, subnet.availabilityZoneId, false);
       if (!attSubnet)
         block(ctx, pkt, "TGW_ROUTE_AZ_RESTRICTION", "transit-gateway-attachment", att.id,
           `Attachment ${att.id} has no subnet in ${subnet.availabilityZoneId}, the Availability Zone of ${subnet.id}: traffic from there cannot reach ${tgw.id}.`);
-      acl(ctx, attSubnet, false, pkt);
+      attEni = attachmentInterface(att, attSubnet);
+      acl(ctx, attSubnet, false, pkt, attEni);
     }
-    hop(ctx, pkt, { componentId: att.id, componentType: "transit-gateway-attachment", direction: "ingress" });
+    hop(ctx, pkt, { componentId: att.id, componentType: "transit-gateway-attachment", direction: "ingress", ...via(attEni) });
     return throughTgw(ctx, tgw, att, pkt, 0);
   }
 
@@ -396,7 +419,7 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
     const echo = (pkt.proto === ICMP || pkt.proto === ICMPV6) && (pkt.icmpType === 8 || pkt.icmpType === 0 || pkt.icmpType === 128 || pkt.icmpType === 129);
     if (pkt.proto !== TCP && !echo)
       block(ctx, pkt, "VPCE_GATEWAY_PROTOCOL_RESTRICTION", "vpc-endpoint", ep.id, `Gateway endpoint ${ep.id} carries only TCP and ICMP echo, not protocol ${pkt.proto}.`);
-    acl(ctx, subnet, true, pkt);
+    acl(ctx, subnet, true, pkt, sender);
     hop(ctx, pkt, { componentId: ep.id, componentType: "vpc-endpoint", direction: "egress", note: `to ${ep.serviceName}` });
     hop(ctx, pkt, { componentId: ep.serviceName, componentType: "service" });
     return { end: { kind: "service", endpoint: ep, vpc }, pkt };
@@ -407,9 +430,9 @@ function leave(ctx: Ctx, holder: Holder, pkt: Packet, checkSg: boolean): Arrival
     if (!target) return blackholeRoute(ctx, pkt, table.id, m.matchedCidr, r, "the interface or instance is not in the model");
     const tSubnet = subnetOf(ctx, pkt, target.subnetId);
     if (tSubnet.vpcId !== vpc.id) return blackholeRoute(ctx, pkt, table.id, m.matchedCidr, r, "the interface is in another VPC");
-    if (holdsAddress(ix, target, pkt.dst)) return enterAndArrive(ctx, subnet, { kind: "eni", eni: target }, pkt);
+    if (holdsAddress(ix, target, pkt.dst)) return enterAndArrive(ctx, subnet, { kind: "eni", eni: target }, pkt, sender);
     if (tSubnet.id !== subnet.id) {
-      acl(ctx, subnet, true, pkt);
+      acl(ctx, subnet, true, pkt, sender);
       acl(ctx, tSubnet, false, pkt);
     }
     if (target.sourceDestCheck !== false)
@@ -432,6 +455,12 @@ function attachmentSubnet(ctx: Ctx, att: TransitGatewayAttachment, azId: string 
   const subnets = (att.subnetIds ?? []).map((id) => ctx.ix.subnet(id)).filter((s): s is Subnet => !!s);
   const same = azId === undefined ? subnets[0] : subnets.find((s) => s.availabilityZoneId === azId || s.availabilityZoneId === undefined);
   return same ?? (fallback ? subnets[0] : undefined);
+}
+
+/** The attachment's network interface in one of its subnets, when the model names it. */
+function attachmentInterface(att: TransitGatewayAttachment, subnet: Subnet | undefined): string | undefined {
+  const i = subnet ? (att.subnetIds ?? []).indexOf(subnet.id) : -1;
+  return i >= 0 ? att.networkInterfaceIds?.[i] : undefined;
 }
 
 /** Through a transit gateway: the route table associated with the ingress attachment decides. */
@@ -458,15 +487,17 @@ function throughTgw(ctx: Ctx, tgw: TransitGateway, ingress: TransitGatewayAttach
     block(ctx, pkt, "BAD_STATE_ATTACHMENT", "transit-gateway-attachment", next.id, `Transit gateway attachment ${next.id} is ${next.state}.`);
   if (next.type === "vpc") {
     const vpc = vpcOf(ctx, pkt, next.vpcId ?? "(none)");
-    hop(ctx, pkt, { componentId: next.id, componentType: "transit-gateway-attachment", direction: "egress", note: `to ${vpc.id}` });
     const holder = ix.holderInVpc(vpc.id, pkt.dst);
+    // The attachment subnet is chosen before the hop so that the hop names its interface.
+    const destSubnet = holder ? subnetOf(ctx, pkt, holderSubnetId(holder)) : undefined;
+    const attSubnet = next.subnetIds?.length ? attachmentSubnet(ctx, next, destSubnet?.availabilityZoneId, true) : undefined;
+    const attEni = attachmentInterface(next, attSubnet);
+    hop(ctx, pkt, { componentId: next.id, componentType: "transit-gateway-attachment", direction: "egress", note: `to ${vpc.id}`, ...via(attEni) });
     if (!holder)
       block(ctx, pkt, "NO_POSSIBLE_DESTINATION", "vpc", vpc.id, `No network interface in ${vpc.id} has the address ${pkt.dst.text}.`);
     // Transit gateway -> instance: the attachment subnet's outbound rules and the instance
     // subnet's inbound rules, none when they are the same subnet (tgw-nacls.html).
-    const destSubnet = subnetOf(ctx, pkt, holderSubnetId(holder));
-    const attSubnet = next.subnetIds?.length ? attachmentSubnet(ctx, next, destSubnet.availabilityZoneId, true) : undefined;
-    return enterAndArrive(ctx, attSubnet, holder, pkt);
+    return enterAndArrive(ctx, attSubnet, holder, pkt, attEni);
   }
   const otherId = next.transitGatewayId === tgw.id ? next.peerTransitGatewayId : next.transitGatewayId;
   const other = otherId ? ix.transitGateway(otherId) : undefined;

@@ -31,6 +31,8 @@ export class NetworkIndex {
   readonly defaultAcl = new Map<string, string>();
   readonly peerings = new Map<string, engine.VpcPeeringConnection>();
   readonly endpoints = new Map<string, engine.VpcEndpoint>();
+  /** A NAT gateway by its own network interface (not an ENI of the model: the gateway stands for it). */
+  private readonly natByInterface = new Map<string, engine.NatGateway>();
 
   constructor(readonly network: engine.Network) {
     const add = (items: readonly ({ id: string } & Owner)[] | undefined) => {
@@ -72,6 +74,7 @@ export class NetworkIndex {
     }
     for (const p of network.vpcPeeringConnections ?? []) this.peerings.set(p.id, p);
     for (const ep of network.vpcEndpoints ?? []) this.endpoints.set(ep.id, ep);
+    for (const n of network.natGateways ?? []) if (n.networkInterfaceId) this.natByInterface.set(n.networkInterfaceId, n);
     for (const g of network.securityGroups) this.sgVpc.set(g.id, g.vpcId);
     for (const t of network.routeTables) this.rtbVpc.set(t.id, t.vpcId);
   }
@@ -99,12 +102,41 @@ export class NetworkIndex {
     }
     return best;
   }
+  /**
+   * What a flow log record says about an interface: owner, Region, subnet, attached instance and
+   * addresses (primary private IPv4 first). Interfaces of the model and NAT gateways' interfaces.
+   */
+  interfaceOf(id: string): InterfaceFacts | undefined {
+    const eni = this.enis.get(id);
+    if (eni) {
+      return {
+        accountId: eni.accountId,
+        region: eni.region,
+        subnetId: eni.subnetId,
+        instanceId: eni.attachment?.instanceId,
+        v4: eni.privateIpAddresses,
+        v6: eni.ipv6Addresses ?? [],
+      };
+    }
+    const nat = this.natByInterface.get(id);
+    if (nat) return { accountId: nat.accountId, region: nat.region, subnetId: nat.subnetId, v4: [nat.privateIp], v6: [] };
+    return undefined;
+  }
   /** The interface (in the caller's scope first) that owns an address. */
   eniByAddress(ip: string, prefer?: Owner): engine.NetworkInterface | undefined {
     const list = this.byAddress.get(ip);
     if (!list) return undefined;
     return (prefer && list.find((e) => e.accountId === prefer.accountId && e.region === prefer.region)) || list[0];
   }
+}
+
+export interface InterfaceFacts {
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly subnetId: string;
+  readonly instanceId?: string;
+  readonly v4: readonly string[];
+  readonly v6: readonly string[];
 }
 
 const ARN_TYPES: Partial<Record<engine.ComponentType, string>> = {

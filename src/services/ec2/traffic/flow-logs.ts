@@ -1,28 +1,20 @@
 /**
- * VPC flow log records for the traffic Cloudbox evaluates (probes), buffered per flow log in
- * aggregation windows and delivered to CloudWatch Logs or Amazon S3 through the in-memory SDK
- * clients (architecture rule 3: never into another service's tables).
+ * VPC flow logs for the traffic Cloudbox evaluates (probes): the records (computed in
+ * flow-records.ts) formatted per flow log, buffered in aggregation windows and delivered to
+ * CloudWatch Logs or Amazon S3 through the in-memory SDK clients (architecture rule 3: never into
+ * another service's tables).
  *
  * What AWS does and we reproduce (VPC User Guide, "Flow log records"
- * https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html, "Flow log record
- * examples" .../flow-logs-records-examples.html, "Publish flow logs to CloudWatch Logs"
- * .../flow-logs-cwl.html, "Flow log files" .../flow-logs-s3-path.html):
- * - a record is per network interface and per direction of a 5-tuple within an aggregation
- *   interval; a connection therefore writes, on each end's interface, one record for the request
- *   and one for the reply (the flow-direction field says ingress or egress);
- * - the action is the one at that interface: traffic refused by the destination's security group
- *   or subnet ACL is REJECT on the destination's record while the source's outgoing record says
- *   ACCEPT (it did leave); a reply refused by a stateless ACL is REJECT where the ACL sits;
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-log-records.html, "Publish flow logs to
+ * CloudWatch Logs" .../flow-logs-cwl.html, "Flow log files" .../flow-logs-s3-path.html):
  * - TrafficType ACCEPT/REJECT/ALL filters records; flow logs of the interface, its subnet and its
  *   VPC all receive them;
  * - version is 2 for the default format, else the highest version among the custom fields;
  *   fields that do not apply are '-' ("If a field is not applicable or could not be computed for
- *   a specific record, the record displays a '-' symbol for that entry");
- * - tcp-flags are OR-ed per record and only SYN (2), SYN-ACK (18), FIN (1) and RST (4) are
- *   logged: a whole short connection is 3 (SYN+FIN) one way and 19 (SYN-ACK+FIN) the other;
- * - traffic-path (egress records only): 1 same VPC (local, NAT gateway, transit gateway ENI),
- *   4 intra-Region peering, 5 inter-Region peering, 7 gateway VPC endpoint, 8 internet gateway
- *   (the Nitro values); '-' on ingress records;
+ *   a specific record, the record displays a '-' symbol for that entry"); traffic-path is '-' on
+ *   ingress records;
+ * - records of one interface, packet 5-tuple, direction, action (and traffic path) are
+ *   aggregated within a window (packets, bytes and tcp-flags add up);
  * - CloudWatch Logs: one log stream per interface named "<eni-id>-all" in the flow log's group,
  *   created when needed; each record is one event;
  * - S3: gzipped text objects at <bucket>/<prefix>/AWSLogs/<account>/vpcflowlogs/<region>/<yyyy>/<mm>/<dd>/
@@ -30,22 +22,17 @@
  *   and per-hour layouts when the flow log asks for them), first line the field names.
  * DEVIATION: aggregation windows are aligned on multiples of MaxAggregationInterval of the
  * Cloudbox clock and delivered when the window ends (AWS delivers "within about 5/10 minutes");
- * records of NAT gateway, transit gateway and other intermediate interfaces are not written (only
- * the two ends of the connection); sublocation and pkt-*-aws-service fields are '-'; Parquet is
- * written as text; kinesis-data-firehose destinations are not delivered.
+ * sublocation and pkt-*-aws-service fields are '-'; Parquet is written as text;
+ * kinesis-data-firehose destinations are not delivered.
  * DEVIATION: open windows live in memory (per runtime): they are delivered on stop and on flush,
  * but a crash loses them, and a state reset does not discard them.
  */
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { ServiceRuntime, StorePort } from "../../../core/index.js";
-import type { FlowResult, PacketHeader, PathComponent } from "../../../engines/reachability/index.js";
 import { listResources } from "../foundation/index.js";
-import type { NetworkIndex } from "./components.js";
+import type { FlowRecord } from "./flow-records.js";
 import { networkVersion, resourceScopes } from "./store.js";
-
-/** Fixed bytes per packet of a probe (records say packets × this). */
-export const PACKET_BYTES = 64;
 
 const FIELD_VERSIONS: Readonly<Record<string, number>> = {
   version: 2, "account-id": 2, "interface-id": 2, srcaddr: 2, dstaddr: 2, srcport: 2, dstport: 2, protocol: 2,
@@ -85,30 +72,6 @@ export const fieldsOf = (format: string | undefined): { fields: string[]; isDefa
   return { fields, isDefault: fields.join(" ") === DEFAULT_FIELDS.join(" ") };
 };
 
-/** One record before formatting (the values of every available field). */
-export interface FlowRecord {
-  interfaceId: string;
-  accountId: string;
-  vpcId?: string;
-  subnetId?: string;
-  instanceId?: string;
-  azId?: string;
-  region?: string;
-  srcaddr: string;
-  dstaddr: string;
-  srcport?: number;
-  dstport?: number;
-  protocol: number;
-  packets: number;
-  bytes: number;
-  start: number;
-  end: number;
-  action: "ACCEPT" | "REJECT";
-  tcpFlags: number;
-  type: "IPv4" | "IPv6";
-  direction: "ingress" | "egress";
-  trafficPath?: number;
-}
 
 /** The version field's value: 2 for the default format, else the highest version among the fields. */
 export const versionOf = (fields: readonly string[], isDefault: boolean): number => (isDefault ? 2 : Math.max(2, ...fields.map((f) => FIELD_VERSIONS[f] ?? 2)));
@@ -119,8 +82,10 @@ export const formatRecord = (r: FlowRecord, fields: readonly string[], isDefault
       case "version": return version;
       case "account-id": return r.accountId;
       case "interface-id": return r.interfaceId;
-      case "srcaddr": case "pkt-srcaddr": return r.srcaddr;
-      case "dstaddr": case "pkt-dstaddr": return r.dstaddr;
+      case "srcaddr": return r.srcaddr;
+      case "dstaddr": return r.dstaddr;
+      case "pkt-srcaddr": return r.pktSrcaddr ?? r.srcaddr;
+      case "pkt-dstaddr": return r.pktDstaddr ?? r.dstaddr;
       case "srcport": return r.srcport ?? 0;
       case "dstport": return r.dstport ?? 0;
       case "protocol": return r.protocol;
@@ -143,179 +108,6 @@ export const formatRecord = (r: FlowRecord, fields: readonly string[], isDefault
     }
   };
   return fields.map((f) => { const x = v(f); return x === undefined || x === "" ? "-" : String(x); }).join(" ");
-};
-
-// ---------------------------------------------------------------------------------------------
-// Which interfaces saw what
-
-const TCP = 6;
-const SYN = 2;
-const FIN = 1;
-const SYN_ACK = 18;
-
-interface Side {
-  eniId: string;
-  acl?: string;
-  sgs: readonly string[];
-}
-
-const sideOf = (ix: NetworkIndex, eniId: string | undefined): Side | undefined => {
-  if (!eniId) return undefined;
-  const eni = ix.enis.get(eniId);
-  if (!eni) return undefined;
-  const subnet = ix.subnets.get(eni.subnetId);
-  let acl = subnet?.networkAclId;
-  if (!acl && subnet) acl = ix.defaultAcl.get(subnet.vpcId);
-  return { eniId, acl, sgs: eni.securityGroupIds };
-};
-
-const trafficPathOf = (ix: NetworkIndex, hops: readonly PathComponent[]): number | undefined => {
-  const r = hops.find((h) => h.routeTableRoute)?.routeTableRoute?.route;
-  if (!r) return undefined;
-  if (r.gatewayId?.startsWith("igw-") || r.egressOnlyInternetGatewayId) return 8;
-  if (r.gatewayId?.startsWith("vpce-")) return 7;
-  if (r.vpcPeeringConnectionId) {
-    const pcx = ix.peerings.get(r.vpcPeeringConnectionId);
-    const a = pcx ? ix.vpcs.get(pcx.requesterVpcId)?.region : undefined;
-    const b = pcx ? ix.vpcs.get(pcx.accepterVpcId)?.region : undefined;
-    return a && b && a !== b ? 5 : 4;
-  }
-  return 1;
-};
-
-const protoNum = (p: PacketHeader | undefined): number => p?.protocol ?? 0;
-const swap = (p: PacketHeader): PacketHeader => ({
-  protocol: p.protocol,
-  sourceAddress: p.destinationAddress,
-  destinationAddress: p.sourceAddress,
-  sourcePort: p.destinationPort,
-  destinationPort: p.sourcePort,
-});
-
-/** The packet as a hop list saw it at an interface (first/last hop naming it), else a fallback. */
-const packetAt = (hops: readonly PathComponent[], eniId: string, which: "first" | "last", fallback: PacketHeader): PacketHeader => {
-  const matching = hops.filter((h) => h.componentId === eniId);
-  const h = which === "first" ? matching[0] : matching[matching.length - 1];
-  return h?.packet ?? fallback;
-};
-
-export interface InterfaceRecordSpec {
-  eniId: string;
-  packet: PacketHeader;
-  direction: "ingress" | "egress";
-  action: "ACCEPT" | "REJECT";
-  request: boolean;
-  trafficPath?: number;
-}
-
-/**
- * The per-interface records of one evaluated connection: the source's request (egress) and reply
- * (ingress), the destination's request (ingress) and reply (egress), each with the action at that
- * interface, for the interfaces the traffic reached.
- */
-export const interfaceRecords = (ix: NetworkIndex, result: FlowResult): InterfaceRecordSpec[] => {
-  const first = result.packet;
-  if (!first) return [];
-  const fwd = result.forwardPath;
-  const ret = result.returnPath;
-  const srcEni = fwd[0]?.componentType === "network-interface" ? fwd[0].componentId : undefined;
-  const lastFwd = fwd[fwd.length - 1];
-  const dstEniHop = [...fwd].reverse().find((h) => h.componentType === "network-interface" && h.componentId !== srcEni && h.direction !== "egress");
-  const blocked = result.blockedAt;
-  // The destination interface when the request was refused at its subnet ACL or security group.
-  const blockedDstEni = (() => {
-    if (!blocked || blocked.path !== "forward") return undefined;
-    if (blocked.componentType === "network-interface" && blocked.componentId !== srcEni) return blocked.componentId;
-    const candidate = lastFwd && lastFwd.componentType === "network-interface" && lastFwd.componentId !== srcEni ? lastFwd.componentId : undefined;
-    if (candidate) return candidate;
-    // The engine stops before the destination interface: find the interface that owns the destination address.
-    const src = srcEni ? ix.enis.get(srcEni) : undefined;
-    return ix.eniByAddress(first.destinationAddress, src)?.id;
-  })();
-  const src = sideOf(ix, srcEni);
-  const dst = sideOf(ix, result.verdict === "ACCEPT" || blocked?.path === "return" ? dstEniHop?.componentId : blockedDstEni);
-  const out: InterfaceRecordSpec[] = [];
-  const fwdPath = trafficPathOf(ix, fwd);
-  const retPath = trafficPathOf(ix, ret);
-  const atSrc = (id: string, dir: "ingress" | "egress") =>
-    !!src && ((blocked?.componentType === "security-group" && src.sgs.includes(id) && blocked.direction === dir) ||
-      (blocked?.componentType === "network-acl" && id === src.acl && blocked.direction === dir) ||
-      (blocked?.componentType === "network-interface" && id === src.eniId));
-  const atDst = (id: string, dir: "ingress" | "egress") =>
-    !!dst && ((blocked?.componentType === "security-group" && dst.sgs.includes(id) && blocked.direction === dir) ||
-      (blocked?.componentType === "network-acl" && id === dst.acl && blocked.direction === dir) ||
-      (blocked?.componentType === "network-interface" && id === dst.eniId));
-
-  if (!blocked) {
-    if (src) out.push({ eniId: src.eniId, packet: first, direction: "egress", action: "ACCEPT", request: true, trafficPath: fwdPath });
-    if (dst) {
-      const inPkt = packetAt(fwd, dst.eniId, "last", lastFwd?.packet ?? first);
-      out.push({ eniId: dst.eniId, packet: inPkt, direction: "ingress", action: "ACCEPT", request: true });
-      out.push({ eniId: dst.eniId, packet: packetAt(ret, dst.eniId, "first", ret[0]?.packet ?? swap(inPkt)), direction: "egress", action: "ACCEPT", request: false, trafficPath: retPath });
-    }
-    if (src) out.push({ eniId: src.eniId, packet: packetAt(ret, src.eniId, "last", ret[ret.length - 1]?.packet ?? swap(first)), direction: "ingress", action: "ACCEPT", request: false });
-    return out;
-  }
-  const blockedPacket = result.explanations[0]?.packet;
-  if (blocked.path === "forward") {
-    if (src) {
-      const refusedHere = atSrc(blocked.componentId, "egress");
-      out.push({ eniId: src.eniId, packet: first, direction: "egress", action: refusedHere ? "REJECT" : "ACCEPT", request: true, trafficPath: fwdPath });
-      if (refusedHere) return out;
-    }
-    if (dst && atDst(blocked.componentId, "ingress")) {
-      out.push({ eniId: dst.eniId, packet: blockedPacket ?? lastFwd?.packet ?? first, direction: "ingress", action: "REJECT", request: true });
-    }
-    return out;
-  }
-  // The reply was refused: the request went through on both ends.
-  if (src) out.push({ eniId: src.eniId, packet: first, direction: "egress", action: "ACCEPT", request: true, trafficPath: fwdPath });
-  if (dst) {
-    const inPkt = packetAt(fwd, dst.eniId, "last", lastFwd?.packet ?? first);
-    out.push({ eniId: dst.eniId, packet: inPkt, direction: "ingress", action: "ACCEPT", request: true });
-    const refusedHere = atDst(blocked.componentId, "egress");
-    out.push({ eniId: dst.eniId, packet: packetAt(ret, dst.eniId, "first", swap(inPkt)), direction: "egress", action: refusedHere ? "REJECT" : "ACCEPT", request: false, trafficPath: retPath });
-    if (refusedHere) return out;
-  }
-  if (src && atSrc(blocked.componentId, "ingress")) {
-    out.push({ eniId: src.eniId, packet: blockedPacket ?? swap(first), direction: "ingress", action: "REJECT", request: false });
-  }
-  return out;
-};
-
-/** Full records for an evaluated connection at time `nowMs`. */
-export const recordsOf = (ix: NetworkIndex, result: FlowResult, nowMs: number, packets: number): FlowRecord[] => {
-  const t = Math.floor(nowMs / 1000);
-  return interfaceRecords(ix, result).map((s) => {
-    const eni = ix.enis.get(s.eniId)!;
-    const subnet = ix.subnets.get(eni.subnetId);
-    const tcp = protoNum(s.packet) === TCP;
-    const completed = s.action === "ACCEPT" && result.verdict === "ACCEPT";
-    const flags = !tcp ? 0 : s.request ? (completed ? SYN | FIN : SYN) : completed ? SYN_ACK | FIN : SYN_ACK;
-    return {
-      interfaceId: s.eniId,
-      accountId: eni.accountId ?? "-",
-      vpcId: subnet?.vpcId,
-      subnetId: eni.subnetId,
-      instanceId: eni.attachment?.instanceId,
-      azId: subnet?.availabilityZoneId,
-      region: eni.region,
-      srcaddr: s.packet.sourceAddress,
-      dstaddr: s.packet.destinationAddress,
-      srcport: s.packet.sourcePort,
-      dstport: s.packet.destinationPort,
-      protocol: s.packet.protocol,
-      packets,
-      bytes: packets * PACKET_BYTES,
-      start: t,
-      end: t,
-      action: s.action,
-      tcpFlags: flags,
-      type: s.packet.sourceAddress.includes(":") ? "IPv6" : "IPv4",
-      direction: s.direction,
-      ...(s.trafficPath !== undefined ? { trafficPath: s.trafficPath } : {}),
-    };
-  });
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -382,7 +174,9 @@ export class FlowLogWriter {
        for (const fl of list) {
         if (fl.TrafficType && fl.TrafficType !== "ALL" && fl.TrafficType !== r.action) continue;
         const b = this.bufferFor(fl, nowMs);
-        const key = `${r.interfaceId}|${r.srcaddr}|${r.dstaddr}|${r.srcport}|${r.dstport}|${r.protocol}|${r.action}|${r.direction}`;
+        // The packet's addresses: on a NAT gateway's interface every destination shares srcaddr/dstaddr.
+        // The traffic path too: the same 5-tuple with and without a gateway endpoint are two flows.
+        const key = `${r.interfaceId}|${r.pktSrcaddr ?? r.srcaddr}|${r.pktDstaddr ?? r.dstaddr}|${r.srcport}|${r.dstport}|${r.protocol}|${r.action}|${r.direction}|${r.trafficPath}`;
         const prev = b.records.get(key);
         const merged = prev
           ? { ...prev, packets: prev.packets + r.packets, bytes: prev.bytes + r.bytes, start: Math.min(prev.start, r.start), end: Math.max(prev.end, r.end), tcpFlags: prev.tcpFlags | r.tcpFlags }

@@ -1,8 +1,8 @@
 /**
  * EC2 resource family "traffic" (issue 4): traffic that obeys the network.
  * - Reachability Analyzer operations (insights.ts) over the path engine;
- * - probes and VPC flow log records (probe.ts, flow-logs.ts), served on the EC2 service's
- *   internalRoute hook (/_cloudbox/probe, /_cloudbox/flow-logs/flush) and flushed on stop;
+ * - probes and VPC flow log records (probe.ts, flow-records.ts, flow-logs.ts), served on the EC2
+ *   service's internalRoute hook (/_cloudbox/probe, /_cloudbox/flow-logs/flush), flushed on stop;
  * - the network model built from the resource store (network-model.ts), cached per version.
  */
 import type { Operation } from "../../../core/index.js";
@@ -18,4 +18,5 @@ export const stop = trafficStop;
 
 export { buildNetwork, currentNetwork } from "./network-model.js";
 export { runProbe, type ProbeRequest, type ProbeResponse } from "./probe.js";
-export { formatRecord, recordsOf, FlowLogWriter, s3KeyOf } from "./flow-logs.js";
+export { formatRecord, FlowLogWriter, s3KeyOf } from "./flow-logs.js";
+export { recordsOf } from "./flow-records.js";

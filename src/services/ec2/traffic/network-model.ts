@@ -58,7 +58,7 @@ interface NatDoc {
   SubnetId: string;
   ConnectivityType?: string;
   State?: string;
-  NatGatewayAddresses?: Array<{ PrivateIp?: string; PublicIp?: string; IsPrimary?: boolean }>;
+  NatGatewayAddresses?: Array<{ PrivateIp?: string; PublicIp?: string; IsPrimary?: boolean; NetworkInterfaceId?: string }>;
 }
 interface EipDoc {
   PublicIp: string;
@@ -91,6 +91,8 @@ interface AttDoc {
   _peer?: { RequesterTgwInfo: { TransitGatewayId: string }; AccepterTgwInfo: { TransitGatewayId: string } };
   _assoc?: Record<string, string>;
   _prop?: Record<string, string[]>;
+  /** VPC attachments: the attachment's network interfaces, in _vpc.SubnetIds order. */
+  _enis?: string[];
 }
 interface EndpointDoc {
   VpcEndpointId: string;
@@ -235,6 +237,8 @@ export const buildNetwork = (store: StorePort, version?: string): model.Network 
         privateIp: addr.PrivateIp,
         ...(addr.PublicIp ? { publicIp: addr.PublicIp } : {}),
         ...(n.State ? { state: n.State } : {}),
+        // Flow logs record on the NAT gateway's interface (flow-logs-records-examples.html, "Traffic through a NAT gateway").
+        ...(addr.NetworkInterfaceId ? { networkInterfaceId: addr.NetworkInterfaceId } : {}),
       });
     }
     for (const p of list<PrefixListDoc>("prefix-list")) {
@@ -267,6 +271,8 @@ export const buildNetwork = (store: StorePort, version?: string): model.Network 
           type: "vpc",
           vpcId: a._vpc?.VpcId,
           subnetIds: a._vpc?.SubnetIds ?? [],
+          // Flow logs record on these (flow-logs-records-examples.html, "Traffic through a transit gateway").
+          ...(a._enis?.length === a._vpc?.SubnetIds.length ? { networkInterfaceIds: a._enis } : {}),
           state: a.State,
         });
       } else {

@@ -15,7 +15,8 @@ import type { HttpRequest, HttpResponse, ServiceRuntime } from "../../../core/in
 import { AwsError } from "../../../core/index.js";
 import type { FlowResult } from "../../../engines/reachability/index.js";
 import { evaluate } from "./flow.js";
-import { existingWriter, recordsOf, writerOf, type WrittenRecord } from "./flow-logs.js";
+import { existingWriter, writerOf, type WrittenRecord } from "./flow-logs.js";
+import { recordsOf } from "./flow-records.js";
 
 export interface ProbeRequest {
   from: string;
