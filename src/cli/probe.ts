@@ -68,7 +68,7 @@ export const flushFlowLogs = async (endpoint: string): Promise<{ flowLogs: numbe
 };
 
 const USAGE =
-  "usage: cloudbox probe --from <instance|eni|ip|internet> --to <instance|eni|ip|internet> --port N [--protocol tcp|udp|icmp] [--packets N] [--src-port N] [--region R] [--account A] [--endpoint URL] [--json]";
+  "usage: cloudbox probe --from <instance|eni|ip|internet> --to <instance|eni|ip|internet|vpce-…|pl-…|s3> --port N [--protocol tcp|udp|icmp] [--packets N] [--src-port N] [--region R] [--account A] [--endpoint URL] [--json]";
 
 const hopLine = (h: PathComponent): string => {
   const p = h.packet;
