@@ -18,12 +18,17 @@ import {
   DeleteEgressOnlyInternetGatewayCommand,
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
+  DeleteNetworkInterfaceCommand,
+  DeleteSubnetCommand,
   DescribeAddressesCommand,
   DescribeEgressOnlyInternetGatewaysCommand,
   DescribeInternetGatewaysCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeSubnetsCommand,
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
+  DetachNetworkInterfaceCommand,
   DisassociateAddressCommand,
   EC2Client,
   EC2ServiceException,
@@ -31,6 +36,7 @@ import {
   RunInstancesCommand,
   TerminateInstancesCommand,
 } from "@aws-sdk/client-ec2";
+import { awsCli } from "../helpers/aws-cli.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { expectAwsError as expectError } from "../helpers/errors.js";
 
@@ -308,6 +314,121 @@ describe("vpc family: gateways and addresses", () => {
       assert.equal(nat.State, "failed");
       assert.equal(nat.FailureCode, "Gateway.NotAttached");
       // nothing held: the EIP can be released
+      await ec2().send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }));
+    });
+
+    it("the NAT gateway's interface is a requester-managed network interface: described, filtered, protected, gone with the gateway", async () => {
+      const vpcId = await newVpc("10.12.0.0/16");
+      const igw = (await ec2().send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+      await ec2().send(new AttachInternetGatewayCommand({ InternetGatewayId: igw, VpcId: vpcId }));
+      const subnet = (await ec2().send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.12.0.0/24" }))).Subnet!;
+      const subnetId = subnet.SubnetId!;
+      const free = async () => (await ec2().send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0].AvailableIpAddressCount;
+      assert.equal(await free(), 251);
+      const eip = await ec2().send(new AllocateAddressCommand({}));
+      const nat = (await ec2().send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId }))).NatGateway!;
+      const natId = nat.NatGatewayId!;
+      const eniId = nat.NatGatewayAddresses![0].NetworkInterfaceId!;
+      const privateIp = nat.NatGatewayAddresses![0].PrivateIp!;
+      const assocId = nat.NatGatewayAddresses![0].AssociationId!;
+      // the interface holds the NAT gateway's address: one address fewer, not two
+      assert.equal(await free(), 250);
+
+      // requester-managed-eni.html and a real DescribeNetworkInterfaces answer for a NAT gateway's interface
+      const eni = (await ec2().send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] }))).NetworkInterfaces![0];
+      assert.equal(eni.NetworkInterfaceId, eniId);
+      assert.equal(eni.InterfaceType, "nat_gateway");
+      assert.equal(eni.Description, `Interface for NAT Gateway ${natId}`);
+      assert.equal(eni.RequesterManaged, true);
+      assert.match(eni.RequesterId!, /^\d{12}$/);
+      assert.notEqual(eni.RequesterId, "111111111111");
+      assert.equal(eni.Status, "in-use");
+      assert.deepEqual(eni.Groups, []);
+      assert.equal(eni.SourceDestCheck, false);
+      assert.equal(eni.OwnerId, "111111111111");
+      assert.equal(eni.SubnetId, subnetId);
+      assert.equal(eni.VpcId, vpcId);
+      assert.equal(eni.AvailabilityZone, subnet.AvailabilityZone);
+      assert.equal(eni.PrivateIpAddress, privateIp);
+      assert.equal(eni.PrivateDnsName, `ip-${privateIp.replace(/\./g, "-")}.ec2.internal`);
+      assert.match(eni.MacAddress!, /^02(:[0-9a-f]{2}){5}$/);
+      assert.deepEqual(eni.Ipv6Addresses, []);
+      assert.deepEqual(eni.TagSet, []);
+      // the Elastic IP shows on the interface and on its primary address
+      const association = { AllocationId: eip.AllocationId, AssociationId: assocId, IpOwnerId: "111111111111", PublicDnsName: "", PublicIp: eip.PublicIp };
+      assert.deepEqual(eni.Association, association);
+      assert.deepEqual(eni.PrivateIpAddresses, [{ Association: association, Primary: true, PrivateDnsName: eni.PrivateDnsName, PrivateIpAddress: privateIp }]);
+      // the service's own attachment: no instance
+      assert.match(eni.Attachment!.AttachmentId!, /^ela-attach-[0-9a-f]+$/);
+      assert.deepEqual(
+        [eni.Attachment!.InstanceId, eni.Attachment!.InstanceOwnerId, eni.Attachment!.DeviceIndex, eni.Attachment!.Status, eni.Attachment!.DeleteOnTermination],
+        [undefined, "amazon-aws", 1, "attached", false],
+      );
+
+      // a private NAT gateway's interface: the same, without a public address
+      const priv = (await ec2().send(new CreateNatGatewayCommand({ SubnetId: subnetId, ConnectivityType: "private" }))).NatGateway!;
+      const privEni = priv.NatGatewayAddresses![0].NetworkInterfaceId!;
+      const pe = (await ec2().send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [privEni] }))).NetworkInterfaces![0];
+      assert.deepEqual([pe.InterfaceType, pe.Description, pe.PrivateIpAddress, pe.Association], ["nat_gateway", `Interface for NAT Gateway ${priv.NatGatewayId}`, priv.NatGatewayAddresses![0].PrivateIp, undefined]);
+      assert.equal(await free(), 249);
+
+      // filters (API_DescribeNetworkInterfaces.html): interface-type lists nat_gateway
+      const q = async (...filters: Array<[string, string]>) =>
+        (await ec2().send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }, ...filters.map(([Name, v]) => ({ Name, Values: [v] }))] }))).NetworkInterfaces!.map((e) => e.NetworkInterfaceId).sort();
+      const both = [eniId, privEni].sort();
+      assert.deepEqual(await q(), both);
+      assert.deepEqual(await q(["interface-type", "nat_gateway"]), both);
+      assert.deepEqual(await q(["interface-type", "interface"]), []);
+      assert.deepEqual(await q(["requester-managed", "true"]), both);
+      assert.deepEqual(await q(["status", "in-use"]), both);
+      assert.deepEqual(await q(["description", `Interface for NAT Gateway ${natId}`]), [eniId]);
+      assert.deepEqual(await q(["association.public-ip", eip.PublicIp!]), [eniId]);
+      assert.deepEqual(await q(["association.allocation-id", eip.AllocationId!]), [eniId]);
+      assert.deepEqual(await q(["attachment.instance-owner-id", "amazon-aws"]), both);
+      assert.deepEqual(await q(["private-ip-address", privateIp]), [eniId]);
+
+      // AWS manages it: no delete, no detach, no Elastic IP of ours
+      await expectError(ec2().send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId })), "InvalidParameterValue", 400, new RegExp(`Network interface '${eniId}' is currently in use`));
+      await expectError(ec2().send(new DetachNetworkInterfaceCommand({ AttachmentId: eni.Attachment!.AttachmentId })), "OperationNotPermitted", 400, /not allowed to manage 'ela-attach' attachments/);
+      const eip2 = await ec2().send(new AllocateAddressCommand({}));
+      await expectError(ec2().send(new AssociateAddressCommand({ AllocationId: eip2.AllocationId, NetworkInterfaceId: privEni })), "AuthFailure", 400);
+      await ec2().send(new ReleaseAddressCommand({ AllocationId: eip2.AllocationId }));
+      // another account does not see it
+      await expectError(ec2("666666666666").send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] })), "InvalidNetworkInterfaceID.NotFound", 400);
+
+      // AWS CLI v2: describe-network-interfaces --filters Name=interface-type,Values=nat_gateway
+      const cli = await awsCli(cb.endpoint, ["ec2", "describe-network-interfaces", "--filters", "Name=interface-type,Values=nat_gateway", `Name=vpc-id,Values=${vpcId}`], { AWS_ACCESS_KEY_ID: "111111111111" });
+      assert.equal(cli.code, 0, cli.stderr);
+      const fromCli = cli.json.NetworkInterfaces.find((x: { NetworkInterfaceId: string }) => x.NetworkInterfaceId === eniId);
+      assert.deepEqual([fromCli.InterfaceType, fromCli.RequesterManaged, fromCli.Status, fromCli.Association.PublicIp], ["nat_gateway", true, "in-use", eip.PublicIp]);
+      const del = await awsCli(cb.endpoint, ["ec2", "delete-network-interface", "--network-interface-id", eniId], { AWS_ACCESS_KEY_ID: "111111111111" });
+      assert.notEqual(del.code, 0);
+      assert.match(del.stderr, /InvalidParameterValue/);
+
+      // DeleteNatGateway deletes the interface and frees its address
+      await ec2().send(new DeleteNatGatewayCommand({ NatGatewayId: natId }));
+      await expectError(ec2().send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [eniId] })), "InvalidNetworkInterfaceID.NotFound", 400);
+      assert.deepEqual(await q(), [privEni]);
+      assert.equal(await free(), 250);
+      assert.equal((await ec2().send(new DescribeAddressesCommand({ AllocationIds: [eip.AllocationId!] }))).Addresses![0].AssociationId, undefined);
+      // the deleted NAT gateway still names its former interface
+      assert.equal((await ec2().send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natId] }))).NatGateways![0].NatGatewayAddresses![0].NetworkInterfaceId, eniId);
+      await ec2().send(new DeleteNatGatewayCommand({ NatGatewayId: priv.NatGatewayId }));
+      assert.deepEqual(await q(), []);
+      assert.equal(await free(), 251);
+      // nothing is left in the subnet
+      await ec2().send(new DeleteSubnetCommand({ SubnetId: subnetId }));
+      await ec2().send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }));
+    });
+
+    it("a failed NAT gateway leaves no interface behind", async () => {
+      const vpcId = await newVpc("10.13.0.0/16");
+      const subnetId = (await ec2().send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: "10.13.0.0/24" }))).Subnet!.SubnetId!;
+      const eip = await ec2().send(new AllocateAddressCommand({}));
+      const nat = (await ec2().send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: eip.AllocationId }))).NatGateway!;
+      assert.equal((await ec2().send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat.NatGatewayId!] }))).NatGateways![0].State, "failed");
+      assert.deepEqual((await ec2().send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: "vpc-id", Values: [vpcId] }] }))).NetworkInterfaces, []);
+      assert.equal((await ec2().send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets![0].AvailableIpAddressCount, 251);
       await ec2().send(new ReleaseAddressCommand({ AllocationId: eip.AllocationId }));
     });
 

@@ -9,7 +9,9 @@
  *   reply in (dstaddr the interface, pkt-dstaddr the client);
  * - an interface endpoint's interface: the request in and the reply out, REJECT when the
  *   endpoint's security group refuses;
- * - a subnet network ACL refusing traffic into such an interface: REJECT on that interface.
+ * - a subnet network ACL refusing traffic into such an interface: REJECT on that interface;
+ * - the NAT gateway's interface is an EC2 network interface (requester-managed, nat_gateway): a
+ *   flow log on it alone (ResourceType NetworkInterface) receives its records.
  * Built through the EC2 API (SDK v3), probed, read from the probe's records and from CloudWatch Logs.
  */
 import "../helpers/env.js";
@@ -74,7 +76,7 @@ describe("traffic: flow log records on NAT gateway, transit gateway and endpoint
     const i = (await ec2.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnetId, ...(groups ? { SecurityGroupIds: groups } : {}) }))).Instances![0];
     return { id: i.InstanceId!, eni: i.NetworkInterfaces![0].NetworkInterfaceId!, ip: i.PrivateIpAddress! };
   };
-  const flowLog = async (type: "VPC" | "Subnet", id: string, group: string) =>
+  const flowLog = async (type: "VPC" | "Subnet" | "NetworkInterface", id: string, group: string) =>
     (await ec2.send(new CreateFlowLogsCommand({ ResourceType: type, ResourceIds: [id], TrafficType: "ALL", LogGroupName: group, DeliverLogsPermissionArn: ROLE, LogFormat: FORMAT, MaxAggregationInterval: 60 }))).FlowLogIds![0];
   /** A fresh network ACL on a subnet with the given entries [egress, rule, cidr] (all protocols, allow). */
   const aclOn = async (vpcId: string, subnetId: string, entries: Array<[boolean, number, string]>) => {
@@ -104,6 +106,12 @@ describe("traffic: flow log records on NAT gateway, transit gateway and endpoint
     const app = await instance(priv);
     const group = "/cloudbox/flow-logs/nat";
     const fl = await flowLog("VPC", v, group);
+    // The NAT gateway's interface is a network interface of its own (requester-managed-eni.html),
+    // so a flow log can watch it alone.
+    const natEniDoc = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [natEni] }))).NetworkInterfaces![0];
+    assert.deepEqual([natEniDoc.InterfaceType, natEniDoc.RequesterManaged, natEniDoc.PrivateIpAddress], ["nat_gateway", true, natIp]);
+    const eniGroup = "/cloudbox/flow-logs/nat-eni";
+    const flEni = await flowLog("NetworkInterface", natEni, eniGroup);
 
     const r = await probe(cb.endpoint, { from: app.id, to: "internet", port: 443 });
     assert.equal(r.verdict, "ACCEPT", JSON.stringify(r.blockedAt));
@@ -119,13 +127,22 @@ describe("traffic: flow log records on NAT gateway, transit gateway and endpoint
       `${app.id} ${app.eni} ${HOST} ${app.ip} ${HOST} ${app.ip} ingress ACCEPT -`,
       `${app.id} ${app.eni} ${app.ip} ${HOST} ${app.ip} ${HOST} egress ACCEPT 1`,
     ].sort());
+    // The flow log on the NAT gateway's interface gets its four records, and nothing else.
+    assert.deepEqual(linesOf(r, flEni), linesOf(r, fl, natEni));
 
-    // Delivered to CloudWatch Logs in the NAT gateway interface's own stream.
+    // Delivered to CloudWatch Logs in the NAT gateway interface's own stream, in both groups.
     await flushFlowLogs(cb.endpoint);
     const logs = new CloudWatchLogsClient(cb.clientConfig);
-    const events = (await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: `${natEni}-all`, startFromHead: true }))).events!;
-    assert.equal(events.length, 4);
+    for (const g of [group, eniGroup]) {
+      const events = (await logs.send(new GetLogEventsCommand({ logGroupName: g, logStreamName: `${natEni}-all`, startFromHead: true }))).events!;
+      assert.equal(events.length, 4, g);
+    }
     logs.destroy();
+
+    // Naming the NAT gateway's interface in a probe names the gateway: it starts no connection.
+    const fromNat = await probe(cb.endpoint, { from: natEni, to: "internet", port: 443 });
+    assert.deepEqual([fromNat.verdict, fromNat.blockedAt?.explanationCode, fromNat.blockedAt?.componentId], ["REJECT", "NO_SOURCE_OR_DESTINATION", nat.NatGatewayId]);
+    assert.deepEqual(linesOf(fromNat, flEni), []);
 
     // The public subnet's ACL lets the instance in but not the internet's replies: the reply is
     // REJECT on the NAT gateway's interface, where the ACL sits, and never reaches the instance.
@@ -139,6 +156,7 @@ describe("traffic: flow log records on NAT gateway, transit gateway and endpoint
       `- ${natEni} ${natIp} ${HOST} ${natIp} ${HOST} egress ACCEPT 8`,
     ].sort());
     assert.deepEqual(linesOf(refused, fl, app.eni), [`${app.id} ${app.eni} ${app.ip} ${HOST} ${app.ip} ${HOST} egress ACCEPT 1`]);
+    assert.deepEqual(linesOf(refused, flEni), linesOf(refused, fl, natEni));
   });
 
   it("transit gateway attachment interfaces record what they hand into and take out of their VPC", async () => {

@@ -2,7 +2,9 @@
  * The network model builder (src/services/ec2/traffic/network-model.ts): one model across accounts
  * (a peering connection between two accounts' VPCs, a security group rule naming the peer's CIDR),
  * the compiled network cached per version (reused while EC2 data is unchanged, rebuilt after any
- * EC2 write, including one made by another account), and probes across the peering.
+ * EC2 write, including one made by another account), probes across the peering, and a NAT
+ * gateway's own network interface (an ENI of the store since the vpc family creates it) in the
+ * model once, as the gateway's.
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
@@ -13,6 +15,7 @@ import {
   CreateRouteCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
+  CreateNatGatewayCommand,
   CreateTagsCommand,
   CreateVpcCommand,
   CreateVpcPeeringConnectionCommand,
@@ -74,6 +77,28 @@ describe("traffic: network model across accounts", () => {
     assert.equal(noReply.verdict, "REJECT");
     assert.deepEqual([noReply.blockedAt!.path, noReply.blockedAt!.componentId], ["return", b.rtb]);
     await ec2(B).send(new CreateRouteCommand({ RouteTableId: b.rtb, DestinationCidrBlock: "10.1.0.0/16", VpcPeeringConnectionId: pcx }));
+  });
+
+  it("a NAT gateway's interface is a model ENI of type nat_gateway that holds no address: the NatGateway stands for it", async () => {
+    const c = ec2(A);
+    const vpc = (await c.send(new CreateVpcCommand({ CidrBlock: "10.5.0.0/16" }))).Vpc!.VpcId!;
+    const subnet = (await c.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: "10.5.1.0/24" }))).Subnet!.SubnetId!;
+    const nat = (await c.send(new CreateNatGatewayCommand({ SubnetId: subnet, ConnectivityType: "private" }))).NatGateway!;
+    const eniId = nat.NatGatewayAddresses![0].NetworkInterfaceId!;
+    const ip = nat.NatGatewayAddresses![0].PrivateIp!;
+    const app = (await c.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, SubnetId: subnet }))).Instances![0].InstanceId!;
+    const { network, index } = currentNetwork(cb.store);
+    const enis = network.networkInterfaces.filter((e) => e.id === eniId);
+    assert.equal(enis.length, 1);
+    assert.deepEqual([enis[0].interfaceType, enis[0].privateIpAddresses, enis[0].attachment?.instanceId, enis[0].securityGroupIds], ["nat_gateway", [ip], undefined, []]);
+    assert.equal(network.natGateways!.find((n) => n.id === nat.NatGatewayId)!.networkInterfaceId, eniId);
+    // Not an address holder of its own (the gateway is), but flow log records know its subnet.
+    assert.equal(index.eniByAddress(ip), undefined);
+    assert.deepEqual(index.interfaceOf(eniId), { accountId: A, region: "us-east-1", subnetId: subnet, instanceId: undefined, v4: [ip], v6: [] });
+    // A connection to it meets the NAT gateway, which only takes replies, not an interface.
+    const r = await probe(cb.endpoint, { from: app, to: eniId, port: 443, account: A });
+    assert.deepEqual([r.verdict, r.blockedAt?.componentType, r.blockedAt?.componentId], ["REJECT", "nat-gateway", nat.NatGatewayId]);
+    assert.ok(!r.forwardPath.some((h) => h.componentId === eniId && h.componentType === "network-interface"), JSON.stringify(r.forwardPath));
   });
 
   it("the compiled network is reused while nothing changes and rebuilt after any EC2 write", async () => {

@@ -3,7 +3,8 @@
  * folder: vpc/ (VPCs, subnets, gateways, route tables), security/ (security groups, network
  * ACLs, prefix lists), compute/ (ENIs, instances, instance types, volumes, snapshots),
  * connectivity/ (peering, transit gateways, endpoints, flow logs). foundation/ holds what they
- * share (the resource store, tags, Describe* paging and filters, NotFound errors).
+ * share (the resource store, tags, Describe* paging and filters, NotFound errors, the stored
+ * network interface document that requester-managed interfaces such as a NAT gateway's use).
  * Every other operation of the model answers NotImplemented.
  */
 import type { ServiceDefinition } from "../../core/index.js";

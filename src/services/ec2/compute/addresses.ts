@@ -69,9 +69,6 @@ export const inCidr = (address: string, cidr: string): boolean => {
   return v !== undefined && v >= r.base && v < r.base + r.size;
 };
 
-/** "10.0.0.5" → "ip-10-0-0-5" (EC2's IP-based host names, data/vpc-facts.json group dns). */
-export const ipHostLabel = (ipv4: string): string => `ip-${ipv4.replace(/\./g, "-")}`;
-
 /**
  * One subnet's address book for the duration of a request: loads what is taken once, then hands
  * out addresses, recording each with allocateAddress.

@@ -49,6 +49,26 @@ export const computeErrors = {
     ),
 
   /**
+   * DeleteNetworkInterface on a requester-managed interface whose resource still exists (NAT
+   * gateway, interface endpoint...): "You can't detach a requester-managed network interface"
+   * and "When you delete the resource associated with a requester-managed network interface, the
+   * AWS service detaches the network interface and deletes it"
+   * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html). The real
+   * answer, quoted in gruntwork-io/cloud-nuke#431 (a VPC endpoint's interface) and #1132 ("NAT
+   * gateway, Lambda, VPC endpoint"): "InvalidParameterValue: Network interface 'eni-…' is
+   * currently in use."
+   */
+  requesterManagedInUse: (eniId: string) => commonErrors.invalidParameterValue(`Network interface '${eniId}' is currently in use.`),
+
+  /**
+   * DetachNetworkInterface of a service's own attachment (ela-attach-…): "You can't detach a
+   * requester-managed network interface" (requester-managed-eni.html). Real answer (boto/boto3#2219,
+   * aws-samples/aws-modern-application-workshop#56): "OperationNotPermitted: You are not allowed
+   * to manage 'ela-attach' attachments."
+   */
+  notAllowedToManageAttachment: (prefix: string) => ec2Codes.operationNotPermitted(`You are not allowed to manage '${prefix}' attachments.`),
+
+  /**
    * Too many ENIs on an instance (errors-overview: AttachmentLimitExceeded; AWS answers
    * "Interface count N exceeds the limit for <type>").
    */

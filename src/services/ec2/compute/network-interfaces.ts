@@ -22,12 +22,16 @@
  *   "Interface count N exceeds the limit for <type>"), device indexes are unique per instance,
  *   the ENI must be in the instance's AZ, an attached ENI is InvalidNetworkInterface.InUse for
  *   attach and delete; the primary ENI (device index 0) cannot be detached
- *   (OperationNotPermitted).
+ *   (OperationNotPermitted);
+ * - requester-managed interfaces (created by AWS for a NAT gateway, an interface endpoint, a
+ *   transit gateway attachment, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html)
+ *   are described and filtered like any other, but DeleteNetworkInterface refuses them
+ *   (InvalidParameterValue "... is currently in use.") and the service's own attachment
+ *   (ela-attach-…) cannot be detached (OperationNotPermitted); they go away with their resource.
  * The instance document keeps a copy of its interfaces (NetworkInterfaces, PrivateIpAddress,
  * public address, SecurityGroups...): refreshInstanceNetwork() rebuilds it after every change.
  * Attachment states: attach answers at once and the attachment is `attached`.
  */
-import { randomBytes } from "node:crypto";
 import type {
   GroupIdentifier,
   Instance,
@@ -47,16 +51,20 @@ import {
   deleteResource,
   getResource,
   listResources,
+  macAddress,
+  NETWORK_INTERFACE,
   notFound,
+  privateDnsName,
   putResource,
   releaseAddress,
   scopeOf,
   updateResource,
   validateTagSpecifications,
   type Ec2Tag,
+  type NetworkInterfaceDoc,
 } from "../foundation/index.js";
 import type { FilterTable } from "../filters.js";
-import { SubnetAddresses, canonical, ipHostLabel, releasePublicIpv4, takePublicIpv4 } from "./addresses.js";
+import { SubnetAddresses, canonical, releasePublicIpv4, takePublicIpv4 } from "./addresses.js";
 import { nowIso, visible, zoneNameFor } from "./common.js";
 import { computeErrors } from "./errors.js";
 import { describeOwned } from "./listing.js";
@@ -64,36 +72,27 @@ import { instanceTypeLimits, type InstanceTypeLimits } from "./instance-types.js
 
 const defineOp = opDefiner<typeof import("@aws-sdk/client-ec2")>();
 
-export const ENI = "network-interface";
+export const ENI = NETWORK_INTERFACE;
 export const GROUPS_PER_ENI = 5;
 
-/** The stored ENI: the API's NetworkInterface (TagSet on output) plus bookkeeping. */
-export type EniDoc = Omit<NetworkInterface, "TagSet"> & {
-  NetworkInterfaceId: string;
-  SubnetId: string;
-  VpcId: string;
-  AvailabilityZoneId: string;
-  _cb?: { autoPublicIp?: boolean };
-};
+/**
+ * The stored ENI: the API's NetworkInterface (TagSet on output) plus bookkeeping. Its shape lives
+ * in the foundation because other families write requester-managed interfaces too (NAT gateways:
+ * foundation/network-interfaces.ts putManagedInterface).
+ */
+export type EniDoc = NetworkInterfaceDoc;
 
 type SubnetDoc = Subnet & { SubnetId: string; VpcId: string; CidrBlock: string; AvailabilityZoneId: string };
 type VpcDoc = Vpc & { _attrs?: { enableDnsHostnames?: boolean } };
 
 // ---------------------------------------------------------------------------------------------
 // DNS names (data/vpc-facts.json, group dns: ip-private-ipv4-address.ec2.internal in us-east-1,
-// ip-private-ipv4-address.region.compute.internal elsewhere; public names alike).
-
-export const privateDnsName = (region: string, ipv4: string): string =>
-  region === "us-east-1" ? `${ipHostLabel(ipv4)}.ec2.internal` : `${ipHostLabel(ipv4)}.${region}.compute.internal`;
+// ip-private-ipv4-address.region.compute.internal elsewhere; public names alike). The private
+// name and the MAC address come from the foundation (shared with service-managed interfaces).
 
 export const publicDnsName = (region: string, ipv4: string): string => {
   const label = `ec2-${ipv4.replace(/\./g, "-")}`;
   return region === "us-east-1" ? `${label}.compute-1.amazonaws.com` : `${label}.${region}.compute.amazonaws.com`;
-};
-
-const macAddress = (): string => {
-  const b = randomBytes(5);
-  return ["02", ...[...b].map((x) => x.toString(16).padStart(2, "0"))].join(":");
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -447,6 +446,9 @@ export const destroyEni = (ctx: OperationContext, eni: EniDoc): void => {
 
 export const deleteNetworkInterface = defineOp("DeleteNetworkInterface", (input, ctx) => {
   const eni = ownedEni(ctx, input.NetworkInterfaceId);
+  // A requester-managed interface lives as long as its resource (a NAT gateway, an endpoint...):
+  // InvalidParameterValue, not InvalidNetworkInterface.InUse (computeErrors.requesterManagedInUse).
+  if (eni.RequesterManaged) throw computeErrors.requesterManagedInUse(eni.NetworkInterfaceId);
   if (eni.Attachment) throw computeErrors.networkInterfaceInUse(eni.NetworkInterfaceId, eni.Attachment.InstanceId);
   checkDryRun(input);
   destroyEni(ctx, eni);
@@ -784,6 +786,8 @@ export const detachNetworkInterface = defineOp("DetachNetworkInterface", (input,
   if (!input.AttachmentId) throw commonErrors.missingParameter("AttachmentId");
   const eni = listResources<EniDoc>(ctx.store, scopeOf(ctx), ENI, { includeShared: false }).find((e) => e.Attachment?.AttachmentId === input.AttachmentId);
   if (!eni) throw notFound("network-interface-attachment", input.AttachmentId);
+  // A service's own attachment of its requester-managed interface (a NAT gateway's ela-attach-…).
+  if (eni.RequesterManaged && !eni.Attachment?.InstanceId) throw computeErrors.notAllowedToManageAttachment(input.AttachmentId.split("-").slice(0, 2).join("-"));
   if (eni.Attachment?.DeviceIndex === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0) {
     throw computeErrors.operationNotPermitted(`The network interface at device index 0 cannot be detached.`);
   }

@@ -4,4 +4,4 @@ export * from "./resource-types.js";
 export * from "./describe.js";
 export * from "./dry-run.js";
 export * from "./tags.js";
-
+export * from "./network-interfaces.js";

@@ -31,7 +31,12 @@ export class NetworkIndex {
   readonly defaultAcl = new Map<string, string>();
   readonly peerings = new Map<string, engine.VpcPeeringConnection>();
   readonly endpoints = new Map<string, engine.VpcEndpoint>();
-  /** A NAT gateway by its own network interface (not an ENI of the model: the gateway stands for it). */
+  /**
+   * A NAT gateway by its own network interface. The interface is an ENI of the model too (the vpc
+   * family creates it, requester-managed, InterfaceType nat_gateway), but its address is the
+   * gateway's: it is not indexed by address, and the engine routes by the NatGateway. This map
+   * answers for NAT gateways whose interface is not in the store (stores written before it was).
+   */
   private readonly natByInterface = new Map<string, engine.NatGateway>();
 
   constructor(readonly network: engine.Network) {

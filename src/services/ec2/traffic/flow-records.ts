@@ -32,8 +32,7 @@
  * check off) writes no records of the traffic it forwards; account-id of an endpoint's interface
  * is its owner (AWS "might display unknown"); one transit gateway attachment interface carries
  * both directions (the one in the destination's zone: see walk.ts attachmentSubnet), where AWS
- * may use one per zone. A NAT gateway's interface is not an EC2 network interface resource in
- * Cloudbox (the vpc family does not create one), so only subnet and VPC flow logs record it.
+ * may use one per zone.
  */
 import type { FlowResult, PacketHeader, PathComponent } from "../../../engines/reachability/index.js";
 import type { NetworkIndex } from "./components.js";

@@ -36,6 +36,11 @@ export const engineEnd = (ix: NetworkIndex, end: EndpointSpec, scope: Scope, whi
     const eni = ix.eniByAddress(ref, scope);
     return { ref: eni && which === "source" ? eni.id : ref };
   }
+  // A NAT gateway's own (requester-managed) interface is the gateway: the engine models the
+  // NatGateway and not its interface, so naming the interface stands for the gateway's address
+  // (a source is then refused as a NAT gateway, which does not start connections).
+  const nat = ix.enis.get(ref);
+  if (nat?.interfaceType === "nat_gateway" && nat.privateIpAddresses[0]) return { ref: nat.privateIpAddresses[0] };
   if (ref.startsWith("vpce-") && which === "source") {
     const ep = ix.endpoints.get(ref);
     const eni = ep?.networkInterfaceIds?.[0];

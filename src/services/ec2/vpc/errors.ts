@@ -51,6 +51,14 @@ export const vpcErrors = {
   gatewayNotAttached: (message: string) => e("Gateway.NotAttached", message),
   /** errors-overview: "InvalidIPAddress.InUse — The specified IP address is already in use." */
   ipAddressInUse: (address: string) => ec2Codes.invalidIpAddressInUse(`Address ${address} is in use.`),
+  /**
+   * AssociateAddress naming a requester-managed interface (a NAT gateway's): AWS manages that
+   * association ("You can't ... associate or disassociate Elastic IP addresses",
+   * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html). Real answer
+   * (hashicorp/terraform-provider-aws#3572, hashicorp/terraform#14698): "AuthFailure: You do not
+   * have permission to access the specified resource.", status code 400.
+   */
+  authFailure: () => e("AuthFailure", "You do not have permission to access the specified resource."),
   /** errors-overview: "InvalidAddress.NotFound — The specified Elastic IP address that you are describing cannot be found." */
   addressNotFound: (ip: string) => e("InvalidAddress.NotFound", `Address '${ip}' not found.`),
   /** errors-overview: "InvalidAssociationID.NotFound — The specified association ID does not exist." */

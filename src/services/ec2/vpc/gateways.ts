@@ -22,20 +22,35 @@
  *   "pending"); a public NAT gateway in a VPC without an internet gateway ends "failed" with
  *   FailureCode Gateway.NotAttached, as AWS reports it; DeleteNatGateway leaves it "deleted"
  *   (still listed, as AWS lists deleted NAT gateways for a while) and frees its addresses.
+ * - A NAT gateway's network interface is a real EC2 network interface ("This action creates a
+ *   network interface in the specified subnet with a private IP address from the IP address range
+ *   of the subnet",
+ *   https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNatGateway.html),
+ *   requester-managed (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html): written
+ *   through the foundation's putManagedInterface (this family may not import compute), it holds
+ *   the NAT gateway's private address, shows the Elastic IP association (the compute family reads
+ *   it from the address's document, like any association), and goes away with the NAT gateway.
+ *   Its fields as DescribeNetworkInterfaces shows a real one: InterfaceType nat_gateway,
+ *   Description "Interface for NAT Gateway nat-…", Groups [], SourceDestCheck false, Status
+ *   in-use with the service's attachment (ela-attach-…, DeviceIndex 1, InstanceOwnerId
+ *   amazon-aws, no instance). AssociateAddress on it is AuthFailure ("Do not use this to
+ *   associate the EIP to ... aws_nat_gateway resources ... otherwise you will see AuthFailure
+ *   errors", hashicorp/terraform-provider-aws#4675 after #3572).
  */
 import type { Address, EgressOnlyInternetGateway, NatGatewayAddress } from "@aws-sdk/client-ec2";
 import { newResourceId, opDefiner, type StorePort } from "../../../core/index.js";
 import {
-  allocateAddress,
   allocatedAddresses,
   applyTagSpecifications,
   checkDryRun,
   describe,
+  deleteManagedInterface,
   deleteResource,
   getResource,
   listResources,
   notFound,
   ownerOf,
+  putManagedInterface,
   putResource,
   releaseHolder,
   validateTagSpecifications,
@@ -61,6 +76,7 @@ import {
   type NatGatewayDoc,
   type SubnetDoc,
   callerScope,
+  zoneNameFor,
 } from "./model.js";
 import { nextCounter } from "./store.js";
 
@@ -298,6 +314,7 @@ export const releaseAddressOp = defineOp("ReleaseAddress", (input, ctx) => {
 
 interface EniDoc {
   NetworkInterfaceId?: string;
+  RequesterManaged?: boolean;
   VpcId?: string;
   SubnetId?: string;
   PrivateIpAddress?: string;
@@ -326,6 +343,8 @@ export const associateAddressOp = defineOp("AssociateAddress", (input, ctx) => {
   if (input.NetworkInterfaceId !== undefined) {
     eni = getResource<EniDoc>(ctx.store, scope, "network-interface", input.NetworkInterfaceId);
     if (!eni) throw notFound("network-interface", input.NetworkInterfaceId);
+    // A NAT gateway's (or another service's) interface: its addresses are the service's to manage.
+    if (eni.RequesterManaged) throw vpcErrors.authFailure();
     eniId = input.NetworkInterfaceId;
     instanceId = eni.Attachment?.InstanceId;
   } else {
@@ -438,6 +457,13 @@ export const firstFreeAddress = (store: StorePort, subnet: SubnetDoc): string | 
   return undefined;
 };
 
+/**
+ * DEVIATION: the RequesterId of a NAT gateway's interface is one fixed AWS-side account (a real
+ * DescribeNetworkInterfaces capture in eu-central-1 shows 128792236543; AWS's value may differ by
+ * Region).
+ */
+const NAT_GATEWAY_REQUESTER_ID = "128792236543";
+
 export const createNatGateway = defineOp("CreateNatGateway", (input, ctx) => {
   const scope = callerScope(ctx);
   ensureDefaultVpc(ctx.store, scope, ctx.settings);
@@ -474,22 +500,38 @@ export const createNatGateway = defineOp("CreateNatGateway", (input, ctx) => {
 
   const id = newResourceId("nat");
   const eniId = newResourceId("eni");
-  allocateAddress(ctx.store, subnet.SubnetId, privateIp, id);
   const address: NatGatewayAddress = { NetworkInterfaceId: eniId, PrivateIp: privateIp, IsPrimary: true, Status: "succeeded" };
   let failure: { FailureCode: string; FailureMessage: string } | undefined;
   if (eip) {
-    const associationId = newResourceId("eipassoc");
-    Object.assign(address, { AllocationId: eip.AllocationId, PublicIp: eip.PublicIp, AssociationId: associationId });
-    putResource(ctx.store, scope, EIP, eip.AllocationId, {
-      ...eip,
-      AssociationId: associationId,
-      NetworkInterfaceId: eniId,
-      NetworkInterfaceOwnerId: scope.accountId,
-      PrivateIpAddress: privateIp,
-      _nat: id,
-    });
+    Object.assign(address, { AllocationId: eip.AllocationId, PublicIp: eip.PublicIp, AssociationId: newResourceId("eipassoc") });
     if (!internetGatewayOf(ctx.store, scope, subnet.VpcId)) {
       failure = { FailureCode: "Gateway.NotAttached", FailureMessage: `Network ${subnet.VpcId} has no Internet gateway attached` };
+    }
+  }
+  // A failed NAT gateway keeps nothing: no interface, no address, the Elastic IP stays free.
+  if (!failure) {
+    const eni = putManagedInterface(ctx.store, scope, {
+      id: eniId,
+      subnet,
+      availabilityZone: zoneNameFor(ctx.settings, scope, subnet.AvailabilityZoneId) ?? subnet.AvailabilityZoneId,
+      privateIp,
+      interfaceType: "nat_gateway",
+      description: `Interface for NAT Gateway ${id}`,
+      requesterId: NAT_GATEWAY_REQUESTER_ID,
+      managedBy: id,
+      sourceDestCheck: false,
+      attachment: { AttachmentId: newResourceId("ela-attach"), DeleteOnTermination: false, DeviceIndex: 1, InstanceOwnerId: "amazon-aws", Status: "attached" },
+    });
+    if (!eni) throw vpcErrors.ipAddressInUse(privateIp);
+    if (eip) {
+      putResource(ctx.store, scope, EIP, eip.AllocationId, {
+        ...eip,
+        AssociationId: address.AssociationId,
+        NetworkInterfaceId: eniId,
+        NetworkInterfaceOwnerId: scope.accountId,
+        PrivateIpAddress: privateIp,
+        _nat: id,
+      });
     }
   }
   const doc: NatGatewayDoc = {
@@ -503,10 +545,6 @@ export const createNatGateway = defineOp("CreateNatGateway", (input, ctx) => {
     ...(failure ?? {}),
   };
   putResource(ctx.store, scope, NAT, id, doc, { parent: subnet.SubnetId });
-  if (failure) {
-    releaseHolder(ctx.store, id);
-    if (eip) putResource(ctx.store, scope, EIP, eip.AllocationId, clearAssociation(eip));
-  }
   const tags = applyTagSpecifications(ctx.store, scope, NAT, id, input.TagSpecifications);
   // The CreateNatGateway answer says "pending" (AWS CLI create-nat-gateway example output);
   // DescribeNatGateways shows "available" (or "failed") at once.
@@ -542,7 +580,9 @@ export const deleteNatGateway = defineOp("DeleteNatGateway", (input, ctx) => {
       const eip = getResource<AddressDoc>(ctx.store, scope, EIP, addr.AllocationId, { owned: true });
       if (eip && eip.AssociationId === addr.AssociationId) putResource(ctx.store, scope, EIP, eip.AllocationId, clearAssociation(eip));
     }
-    releaseHolder(ctx.store, nat.NatGatewayId);
+    // The service deletes its interface (requester-managed-eni.html), which frees the address.
+    for (const addr of nat.NatGatewayAddresses ?? []) if (addr.NetworkInterfaceId) deleteManagedInterface(ctx.store, scope, addr.NetworkInterfaceId, nat.NatGatewayId);
+    releaseHolder(ctx.store, nat.NatGatewayId); // NAT gateways of older stores held the address themselves
     putResource(ctx.store, scope, NAT, nat.NatGatewayId, { ...nat, State: "deleted", DeleteTime: nowIso(ctx.clock) });
   }
   return { NatGatewayId: nat.NatGatewayId };
