@@ -5,14 +5,13 @@
  * UpdateMapRun, ListExecutions by mapRunArn, the MapRun* history events, StopExecution aborting a
  * Map Run, the redrive of a failed Map Run, and a Map Run that survives a restart.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  CreateStateMachineCommand,
   DescribeExecutionCommand,
   DescribeMapRunCommand,
   DescribeStateMachineForExecutionCommand,
@@ -22,37 +21,16 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
   UpdateMapRunCommand,
-  type SFNClient,
 } from "@aws-sdk/client-sfn";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { expectAwsError } from "../helpers/errors.js";
-import { ACCOUNT, ROLE, eventOf, finished, history, sfnClient, startCloudbox, unique, until, type Cloudbox } from "./helpers.js";
+import { ACCOUNT, createMachine, eventOf, finished, history, sfnClient, sfnSuite, startCloudbox, unique, until } from "./helpers.js";
 
-let cb: Cloudbox;
-let sfn: SFNClient;
-let s3: S3Client;
-let bucket: string;
+const bucket = unique("dmap").toLowerCase();
+const suite = sfnSuite({ bucket });
 
-const s3For = (c: Cloudbox) => new S3Client({ ...c.clientConfig, credentials: { accessKeyId: ACCOUNT, secretAccessKey: "test" }, forcePathStyle: true, maxAttempts: 1 });
-
-before(async () => {
-  cb = await startCloudbox();
-  sfn = sfnClient(cb);
-  s3 = s3For(cb);
-  bucket = unique("dmap").toLowerCase();
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  sfn.destroy();
-  s3.destroy();
-  await cb.stop();
-});
-
-const put = (Key: string, Body: string | Buffer) => s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
-const get = async (Key: string) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body!.transformToString();
-
-const machine = async (definition: object, name = unique("dm"), client = sfn) =>
-  (await client.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE }))).stateMachineArn!;
+const put = (Key: string, Body: string | Buffer) => suite.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
+const get = async (Key: string) => (await suite.s3.send(new GetObjectCommand({ Bucket: bucket, Key }))).Body!.transformToString();
 
 /** A Map state in DISTRIBUTED mode over `states` (a child state machine) with extra fields. */
 const dmap = (extra: object, states: object, executionType = "STANDARD") => ({
@@ -63,17 +41,17 @@ const dmap = (extra: object, states: object, executionType = "STANDARD") => ({
 });
 
 const run = async (sm: string, input: object) => {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify(input) }));
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify(input) }));
   return executionArn!;
 };
 
-const mapRunOf = async (executionArn: string) => (await sfn.send(new ListMapRunsCommand({ executionArn }))).mapRuns![0];
+const mapRunOf = async (executionArn: string) => (await suite.sfn.send(new ListMapRunsCommand({ executionArn }))).mapRuns![0];
 
 describe("ItemReader and child executions", () => {
   test("JSON from S3 with ItemSelector: STANDARD children, outputs in item order, map runs and children listed", async () => {
     await put("in/items.json", JSON.stringify([{ n: 1 }, { n: 2 }, { n: 3 }]));
     const name = unique("json");
-    const sm = await machine(
+    const sm = await suite.machine(
       {
         StartAt: "Fan",
         States: {
@@ -87,14 +65,14 @@ describe("ItemReader and child executions", () => {
           ),
         },
       },
-      name,
+      { name },
     );
     const arn = await run(sm, { bucket, key: "in/items.json" });
-    const d = await finished(sfn, arn);
+    const d = await finished(suite.sfn, arn);
     assert.equal(d.status, "SUCCEEDED", d.cause);
     assert.deepEqual(JSON.parse(d.output!), [{ double: 2, i: 0 }, { double: 4, i: 1 }, { double: 6, i: 2 }]);
 
-    const h = await history(sfn, arn);
+    const h = await history(suite.sfn, arn);
     assert.deepEqual(
       h.map((e) => e.type),
       ["ExecutionStarted", "MapStateEntered", "MapStateStarted", "MapRunStarted", "MapRunSucceeded", "MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"],
@@ -104,13 +82,13 @@ describe("ItemReader and child executions", () => {
     const mapRunArn = h[3].mapRunStartedEventDetails!.mapRunArn!;
     assert.match(mapRunArn, new RegExp(`^arn:aws:states:us-east-1:${ACCOUNT}:mapRun:${name}/Items:[0-9a-f-]{36}$`));
 
-    const runs = await sfn.send(new ListMapRunsCommand({ executionArn: arn }));
+    const runs = await suite.sfn.send(new ListMapRunsCommand({ executionArn: arn }));
     assert.equal(runs.mapRuns!.length, 1);
     assert.equal(runs.mapRuns![0].mapRunArn, mapRunArn);
     assert.equal(runs.mapRuns![0].stateMachineArn, `${sm}/Items`);
     assert.ok(runs.mapRuns![0].stopDate);
 
-    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    const mr = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     assert.equal(mr.status, "SUCCEEDED");
     assert.equal(mr.executionArn, arn);
     assert.equal(mr.maxConcurrency, 0);
@@ -120,7 +98,7 @@ describe("ItemReader and child executions", () => {
     assert.deepEqual(mr.itemCounts, counts);
     assert.deepEqual(mr.executionCounts, counts);
 
-    const children = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
+    const children = (await suite.sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
     assert.equal(children.length, 3);
     for (const c of children) {
       assert.match(c.executionArn!, new RegExp(`:execution:${name}/Items:[0-9a-f-]{36}$`));
@@ -129,23 +107,23 @@ describe("ItemReader and child executions", () => {
       assert.equal(c.itemCount, 1);
       assert.equal(c.status, "SUCCEEDED");
     }
-    const child = await sfn.send(new DescribeExecutionCommand({ executionArn: children[0].executionArn }));
+    const child = await suite.sfn.send(new DescribeExecutionCommand({ executionArn: children[0].executionArn }));
     assert.equal(child.mapRunArn, mapRunArn);
     assert.equal(child.redriveStatus, "NOT_REDRIVABLE");
-    const childSm = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: children[0].executionArn }));
+    const childSm = await suite.sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: children[0].executionArn }));
     assert.equal(childSm.mapRunArn, mapRunArn);
     assert.equal(childSm.label, "Items");
     assert.equal(childSm.stateMachineArn, `${sm}/Items`);
     assert.deepEqual(Object.keys(JSON.parse(childSm.definition!)), ["StartAt", "States"]);
 
-    await expectAwsError(sfn.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: sm })), "ValidationException", 400);
-    await expectAwsError(sfn.send(new ListExecutionsCommand({ mapRunArn: `${mapRunArn}x` })), "ResourceNotFound", 400);
-    await expectAwsError(sfn.send(new DescribeMapRunCommand({ mapRunArn: sm })), "InvalidArn", 400);
+    await expectAwsError(suite.sfn.send(new ListExecutionsCommand({ mapRunArn, stateMachineArn: sm })), "ValidationException", 400);
+    await expectAwsError(suite.sfn.send(new ListExecutionsCommand({ mapRunArn: `${mapRunArn}x` })), "ResourceNotFound", 400);
+    await expectAwsError(suite.sfn.send(new DescribeMapRunCommand({ mapRunArn: sm })), "InvalidArn", 400);
   });
 
   test("CSV with MaxItems, ItemBatcher with BatchInput, EXPRESS children (not listed by ListExecutions)", async () => {
     await put("in/people.csv", "id,name\n1,a\n2,b\n3,c\n4,d\n5,e\n");
-    const sm = await machine({
+    const sm = await suite.machine({
       StartAt: "Fan",
       States: {
         Fan: dmap(
@@ -163,24 +141,24 @@ describe("ItemReader and child executions", () => {
       },
     });
     const arn = await run(sm, { key: "in/people.csv" });
-    const d = await finished(sfn, arn);
+    const d = await finished(suite.sfn, arn);
     assert.equal(d.status, "SUCCEEDED", d.cause);
     assert.deepEqual(JSON.parse(d.output!), [
       { count: 3, source: "in/people.csv", first: "a" },
       { count: 1, source: "in/people.csv", first: "d" },
     ]);
     const { mapRunArn } = await mapRunOf(arn);
-    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    const mr = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     assert.equal(mr.itemCounts!.total, 4);
     assert.equal(mr.itemCounts!.succeeded, 4);
     assert.equal(mr.executionCounts!.total, 2);
-    assert.deepEqual((await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions, []);
+    assert.deepEqual((await suite.sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions, []);
   });
 
   test("listObjectsV2 items and an S3 Inventory manifest (gzipped CSV data files)", async () => {
     await put("imgs/a.jpg", "aaaa");
     await put("imgs/b.jpg", "bb");
-    const list = await machine({
+    const list = await suite.machine({
       StartAt: "Fan",
       States: {
         Fan: dmap(
@@ -189,12 +167,12 @@ describe("ItemReader and child executions", () => {
         ),
       },
     });
-    const d = await finished(sfn, await run(list, {}));
+    const d = await finished(suite.sfn, await run(list, {}));
     assert.equal(d.status, "SUCCEEDED", d.cause);
     const out = JSON.parse(d.output!) as { key: string; size: number; lm: number; etag: string }[];
     assert.deepEqual(out.map((o) => [o.key, o.size]), [["imgs/a.jpg", 4], ["imgs/b.jpg", 2]]);
     // LastModified in epoch seconds (input-output-itemreader.html).
-    assert.ok(Number.isInteger(out[0].lm) && Math.abs(out[0].lm - Math.floor(cb.clock.now() / 1000)) < 120);
+    assert.ok(Number.isInteger(out[0].lm) && Math.abs(out[0].lm - Math.floor(suite.cb.clock.now() / 1000)) < 120);
     assert.match(out[0].etag, /^"[0-9a-f]{32}"$/);
 
     await put("inv/data/1.csv.gz", gzipSync('"src","k1","10"\n"src","k2","20"\n'));
@@ -202,7 +180,7 @@ describe("ItemReader and child executions", () => {
       "inv/manifest.json",
       JSON.stringify({ sourceBucket: "src", destinationBucket: `arn:aws:s3:::${bucket}`, fileFormat: "CSV", fileSchema: "Bucket, Key, Size", files: [{ key: "inv/data/1.csv.gz", size: 40, MD5checksum: "x" }] }),
     );
-    const inv = await machine({
+    const inv = await suite.machine({
       StartAt: "Fan",
       States: {
         Fan: dmap(
@@ -211,7 +189,7 @@ describe("ItemReader and child executions", () => {
         ),
       },
     });
-    const m = await finished(sfn, await run(inv, {}));
+    const m = await finished(suite.sfn, await run(inv, {}));
     assert.equal(m.status, "SUCCEEDED", m.cause);
     assert.deepEqual(JSON.parse(m.output!), [{ Bucket: "src", Key: "k1", Size: "10" }, { Bucket: "src", Key: "k2", Size: "20" }]);
   });
@@ -226,14 +204,14 @@ const failing = {
 
 describe("failures and results", () => {
   test("ResultWriter: manifest.json, SUCCEEDED_0.json and FAILED_0.json under <Prefix>/<map run id>/; a tolerated failure", async () => {
-    const sm = await machine({
+    const sm = await suite.machine({
       StartAt: "Fan",
       States: {
         Fan: dmap({ ToleratedFailurePercentage: 50, ResultWriter: { Resource: "arn:aws:states:::s3:putObject", Parameters: { Bucket: bucket, Prefix: "results" } } }, failing),
       },
     });
     const arn = await run(sm, [{ v: 1 }, { v: 2, fail: true }, { v: 3 }, { v: 4 }]);
-    const d = await finished(sfn, arn);
+    const d = await finished(suite.sfn, arn);
     assert.equal(d.status, "SUCCEEDED", d.cause);
     const { mapRunArn } = await mapRunOf(arn);
     const id = mapRunArn!.split(":").pop();
@@ -258,39 +236,39 @@ describe("failures and results", () => {
     const failed = JSON.parse(await get(`results/${id}/FAILED_0.json`));
     assert.deepEqual([failed.length, failed[0].Status, failed[0].Error, failed[0].Cause], [1, "FAILED", "Bad", "item failed"]);
 
-    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    const mr = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     assert.equal(mr.toleratedFailurePercentage, 50);
     assert.deepEqual([mr.itemCounts!.succeeded, mr.itemCounts!.failed, mr.itemCounts!.total], [3, 1, 4]);
   });
 
   test("without tolerance a failed child fails the Map Run (States.ExceedToleratedFailureThreshold); reader and writer errors", async () => {
-    const sm = await machine({ StartAt: "Fan", States: { Fan: dmap({ MaxConcurrency: 1 }, failing) } });
+    const sm = await suite.machine({ StartAt: "Fan", States: { Fan: dmap({ MaxConcurrency: 1 }, failing) } });
     const arn = await run(sm, [{ fail: true }, { v: 2 }, { v: 3 }]);
-    const d = await finished(sfn, arn);
+    const d = await finished(suite.sfn, arn);
     assert.equal(d.status, "FAILED");
     assert.equal(d.error, "States.ExceedToleratedFailureThreshold");
-    const h = await history(sfn, arn);
+    const h = await history(suite.sfn, arn);
     assert.deepEqual(h.slice(-4).map((e) => e.type), ["MapRunStarted", "MapRunFailed", "MapStateFailed", "ExecutionFailed"]);
     assert.equal(h.at(-3)!.mapRunFailedEventDetails!.error, "States.ExceedToleratedFailureThreshold");
-    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn: (await mapRunOf(arn)).mapRunArn }));
+    const mr = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn: (await mapRunOf(arn)).mapRunArn }));
     assert.equal(mr.status, "FAILED");
     // MaxConcurrency 1: the other items never started.
     assert.deepEqual([mr.itemCounts!.failed, mr.itemCounts!.pending, mr.itemCounts!.total], [1, 2, 3]);
 
     const lateKey = `${unique("late")}.json`;
-    const missing = await machine({
+    const missing = await suite.machine({
       StartAt: "Fan",
       States: { Fan: dmap({ ItemReader: { Resource: "arn:aws:states:::s3:getObject", Parameters: { Bucket: bucket, Key: lateKey } } }, { P: { Type: "Pass", End: true } }) },
     });
     const missingArn = await run(missing, {});
-    const r = await finished(sfn, missingArn);
+    const r = await finished(suite.sfn, missingArn);
     assert.equal(r.error, "States.ItemReaderFailed");
     assert.match(r.cause!, /NoSuchKey/);
     // Redriven once the object exists: the Map Run reads its items this time.
     await put(lateKey, "[\"a\",\"b\"]");
-    await sfn.send(new RedriveExecutionCommand({ executionArn: missingArn }));
-    await until("the redriven execution", async () => (await history(sfn, missingArn)).some((e) => e.type === "MapRunRedriven"));
-    const redriven = await finished(sfn, missingArn);
+    await suite.sfn.send(new RedriveExecutionCommand({ executionArn: missingArn }));
+    await until("the redriven execution", async () => (await history(suite.sfn, missingArn)).some((e) => e.type === "MapRunRedriven"));
+    const redriven = await finished(suite.sfn, missingArn);
     assert.equal(redriven.status, "SUCCEEDED", redriven.cause);
     assert.deepEqual(JSON.parse(redriven.output!), ["a", "b"]);
 
@@ -307,7 +285,7 @@ describe("failures and results", () => {
         Done: { Type: "Pass", End: true },
       },
     };
-    const w = await finished(sfn, await run(await machine(writerDef), [1]));
+    const w = await finished(suite.sfn, await run(await suite.machine(writerDef), [1]));
     assert.equal(w.status, "SUCCEEDED");
     assert.equal(JSON.parse(w.output!).Error, "States.ResultWriterFailed");
     assert.match(JSON.parse(w.output!).Cause, /NoSuchBucket/);
@@ -318,31 +296,31 @@ describe("running Map Runs", () => {
   const waiting = { Hold: { Type: "Wait", Seconds: 60, End: true } };
 
   test("MaxConcurrency, UpdateMapRun, then StopExecution aborts the Map Run and its children", async () => {
-    const sm = await machine({ StartAt: "Fan", States: { Fan: dmap({ MaxConcurrency: 1 }, waiting) } });
+    const sm = await suite.machine({ StartAt: "Fan", States: { Fan: dmap({ MaxConcurrency: 1 }, waiting) } });
     const arn = await run(sm, [1, 2, 3, 4]);
-    const [started] = await eventOf(sfn, arn, "MapRunStarted");
+    const [started] = await eventOf(suite.sfn, arn, "MapRunStarted");
     const mapRunArn = started.mapRunStartedEventDetails!.mapRunArn!;
     const counts = (running: number, pending: number) =>
       until(`${running} running, ${pending} pending`, async () => {
-        const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+        const mr = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
         return mr.executionCounts!.running === running && mr.executionCounts!.pending === pending && mr;
       });
     await counts(1, 3);
-    await expectAwsError(sfn.send(new UpdateMapRunCommand({ mapRunArn, toleratedFailurePercentage: 101 })), "ValidationException", 400);
-    await expectAwsError(sfn.send(new UpdateMapRunCommand({ mapRunArn: `${mapRunArn}0` })), "ResourceNotFound", 400);
-    await sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3, toleratedFailureCount: 2 }));
+    await expectAwsError(suite.sfn.send(new UpdateMapRunCommand({ mapRunArn, toleratedFailurePercentage: 101 })), "ValidationException", 400);
+    await expectAwsError(suite.sfn.send(new UpdateMapRunCommand({ mapRunArn: `${mapRunArn}0` })), "ResourceNotFound", 400);
+    await suite.sfn.send(new UpdateMapRunCommand({ mapRunArn, maxConcurrency: 3, toleratedFailureCount: 2 }));
     const mr = await counts(3, 1);
     assert.equal(mr.maxConcurrency, 3);
     assert.equal(mr.toleratedFailureCount, 2);
     assert.equal(mr.status, "RUNNING");
 
-    await sfn.send(new StopExecutionCommand({ executionArn: arn, error: "Enough", cause: "test" }));
-    const d = await finished(sfn, arn);
+    await suite.sfn.send(new StopExecutionCommand({ executionArn: arn, error: "Enough", cause: "test" }));
+    const d = await finished(suite.sfn, arn);
     assert.equal(d.status, "ABORTED");
-    assert.deepEqual((await history(sfn, arn)).slice(-3).map((e) => e.type), ["MapRunAborted", "MapStateAborted", "ExecutionAborted"]);
+    assert.deepEqual((await history(suite.sfn, arn)).slice(-3).map((e) => e.type), ["MapRunAborted", "MapStateAborted", "ExecutionAborted"]);
     const aborted = await until("the Map Run and its children to be aborted", async () => {
-      const m = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
-      const kids = (await sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
+      const m = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+      const kids = (await suite.sfn.send(new ListExecutionsCommand({ mapRunArn }))).executions!;
       return m.status === "ABORTED" && kids.every((k) => k.status === "ABORTED") && { m, kids };
     });
     assert.equal(aborted.kids.length, 3);
@@ -351,7 +329,7 @@ describe("running Map Runs", () => {
   });
 
   test("RedriveExecution redrives a failed Map Run: MapRunRedriven, only the failed children run again", async () => {
-    const sm = await machine({
+    const sm = await suite.machine({
       StartAt: "Fan",
       States: {
         Fan: dmap({ ItemSelector: { "Bucket": bucket, "Key.$": "$$.Map.Item.Value" } }, { Read: { Type: "Task", Resource: "arn:aws:states:::aws-sdk:s3:getObject", ResultSelector: { "ok": true }, End: true } }),
@@ -360,26 +338,26 @@ describe("running Map Runs", () => {
     const key = unique("later");
     await put("present.txt", "x");
     const arn = await run(sm, ["present.txt", key]);
-    const d = await finished(sfn, arn);
+    const d = await finished(suite.sfn, arn);
     assert.equal(d.status, "FAILED");
     assert.equal(d.error, "States.ExceedToleratedFailureThreshold");
     const { mapRunArn } = await mapRunOf(arn);
 
     await put(key, "now it exists");
-    await sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
-    const again = await finished(sfn, arn);
+    await suite.sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+    const again = await finished(suite.sfn, arn);
     assert.equal(again.status, "SUCCEEDED", again.cause);
     assert.deepEqual(JSON.parse(again.output!), [{ ok: true }, { ok: true }]);
     assert.equal(again.redriveCount, 1);
-    const h = await history(sfn, arn);
+    const h = await history(suite.sfn, arn);
     const redriven = h.find((e) => e.type === "MapRunRedriven")!;
     assert.deepEqual(redriven.mapRunRedrivenEventDetails, { mapRunArn, redriveCount: 1 });
-    const mr = await sfn.send(new DescribeMapRunCommand({ mapRunArn }));
+    const mr = await suite.sfn.send(new DescribeMapRunCommand({ mapRunArn }));
     assert.equal(mr.status, "SUCCEEDED");
     assert.equal(mr.redriveCount, 1);
     assert.ok(mr.redriveDate);
     assert.deepEqual([mr.itemCounts!.succeeded, mr.itemCounts!.total], [2, 2]);
-    assert.equal((await sfn.send(new ListMapRunsCommand({ executionArn: arn }))).mapRuns!.length, 1);
+    assert.equal((await suite.sfn.send(new ListMapRunsCommand({ executionArn: arn }))).mapRuns!.length, 1);
   });
 });
 
@@ -388,10 +366,10 @@ test("a Map Run in progress survives a restart: waiting children resume and the 
   try {
     let box = await startCloudbox({ ephemeral: false, dataDir });
     let client = sfnClient(box);
-    const sm = await machine(
-      { StartAt: "Fan", States: { Fan: dmap({ MaxConcurrency: 2 }, { Hold: { Type: "Wait", Seconds: 30, Next: "Out" }, Out: { Type: "Pass", Parameters: { "v.$": "$" }, End: true } }) } },
-      unique("durable-map"),
+    const sm = await createMachine(
       client,
+      { StartAt: "Fan", States: { Fan: dmap({ MaxConcurrency: 2 }, { Hold: { Type: "Wait", Seconds: 30, Next: "Out" }, Out: { Type: "Pass", Parameters: { "v.$": "$" }, End: true } }) } },
+      { name: unique("durable-map") },
     );
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: sm, input: "[1,2,3]" }));
     const [started] = await eventOf(client, executionArn!, "MapRunStarted");

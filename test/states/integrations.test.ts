@@ -8,26 +8,13 @@
  *    (HTTP_PROXY=<endpoint>), because a proxied request carries the whole URL and no DNS lookup of
  *    `sync-127.0.0.1` happens. See src/services/states/README.md.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CreateStateMachineCommand, StartExecutionCommand, StartSyncExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
+import { StartExecutionCommand, StartSyncExecutionCommand } from "@aws-sdk/client-sfn";
 import { awsCli } from "../helpers/aws-cli.js";
-import { ACCOUNT, ROLE, finished, history, sfnClient, startCloudbox, unique, type Cloudbox } from "./helpers.js";
+import { ACCOUNT, finished, history, sfnClient, sfnSuite } from "./helpers.js";
 
-let cb: Cloudbox;
-let sfn: SFNClient;
-
-before(async () => {
-  cb = await startCloudbox();
-  sfn = sfnClient(cb);
-});
-after(async () => {
-  sfn.destroy();
-  await cb.stop();
-});
-
-const machine = async (definition: object, type: "STANDARD" | "EXPRESS" = "STANDARD") =>
-  (await sfn.send(new CreateStateMachineCommand({ name: unique("int"), definition: JSON.stringify(definition), roleArn: ROLE, type }))).stateMachineArn!;
+const suite = sfnSuite();
 
 for (const [resource, service] of [
   ["arn:aws:states:::sqs:sendMessage", "Amazon SQS"],
@@ -36,7 +23,7 @@ for (const [resource, service] of [
   ["arn:aws:states:::events:putEvents", "Amazon EventBridge"],
 ] as const) {
   test(`${resource} fails with States.Runtime naming the resource`, async () => {
-    const sm = await machine({
+    const sm = await suite.machine({
       StartAt: "Send",
       States: {
         Send: {
@@ -48,28 +35,28 @@ for (const [resource, service] of [
         },
       },
     });
-    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: "{}" }));
-    const d = await finished(sfn, executionArn!);
+    const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: "{}" }));
+    const d = await finished(suite.sfn, executionArn!);
     assert.equal(d.status, "FAILED");
     assert.equal(d.error, "States.Runtime");
     assert.ok(d.cause!.includes(`'${resource}'`), d.cause);
     assert.ok(d.cause!.includes(`${service}, which Cloudbox does not implement yet`), d.cause);
     // States.ALL does not match States.Runtime: one attempt only.
-    const types = (await history(sfn, executionArn!)).map((e) => e.type);
+    const types = (await history(suite.sfn, executionArn!)).map((e) => e.type);
     assert.deepEqual(types, ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskFailed", "ExecutionFailed"]);
   });
 }
 
 test("an optimized integration of a service Cloudbox serves but not in that form names the aws-sdk alternative", async () => {
-  const sm = await machine({ StartAt: "Q", States: { Q: { Type: "Task", Resource: "arn:aws:states:::athena:startQueryExecution", End: true } } });
-  const d = await finished(sfn, (await sfn.send(new StartExecutionCommand({ stateMachineArn: sm }))).executionArn!);
+  const sm = await suite.machine({ StartAt: "Q", States: { Q: { Type: "Task", Resource: "arn:aws:states:::athena:startQueryExecution", End: true } } });
+  const d = await finished(suite.sfn, (await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: sm }))).executionArn!);
   assert.equal(d.error, "States.Runtime");
   assert.match(d.cause!, /not implemented by Cloudbox; use arn:aws:states:::aws-sdk:/);
 });
 
 test("StartSyncExecution: the SDK v3 with disableHostPrefix, the AWS CLI v2 through Cloudbox as its HTTP proxy", async () => {
-  const sm = await machine({ StartAt: "P", States: { P: { Type: "Pass", Parameters: { "sum.$": "States.MathAdd($.a, $.b)" }, End: true } } }, "EXPRESS");
-  const direct = sfnClient(cb, { disableHostPrefix: true });
+  const sm = await suite.machine({ StartAt: "P", States: { P: { Type: "Pass", Parameters: { "sum.$": "States.MathAdd($.a, $.b)" }, End: true } } }, { type: "EXPRESS" });
+  const direct = sfnClient(suite.cb, { disableHostPrefix: true });
   const r = await direct.send(new StartSyncExecutionCommand({ stateMachineArn: sm, input: "{\"a\":1,\"b\":2}" }));
   direct.destroy();
   assert.deepEqual([r.status, r.output], ["SUCCEEDED", "{\"sum\":3}"]);
@@ -77,10 +64,10 @@ test("StartSyncExecution: the SDK v3 with disableHostPrefix, the AWS CLI v2 thro
   const args = ["stepfunctions", "start-sync-execution", "--state-machine-arn", sm, "--input", "{\"a\":2,\"b\":3}"];
   const env = { AWS_ACCESS_KEY_ID: ACCOUNT };
   // Without a proxy the CLI resolves sync-127.0.0.1, which does not exist.
-  const plain = await awsCli(cb.endpoint, args, env);
+  const plain = await awsCli(suite.cb.endpoint, args, env);
   assert.notEqual(plain.code, 0);
   assert.match(plain.stderr, /sync-127\.0\.0\.1/);
-  const proxied = await awsCli(cb.endpoint, args, { ...env, HTTP_PROXY: cb.endpoint, http_proxy: cb.endpoint });
+  const proxied = await awsCli(suite.cb.endpoint, args, { ...env, HTTP_PROXY: suite.cb.endpoint, http_proxy: suite.cb.endpoint });
   assert.equal(proxied.code, 0, proxied.stderr);
   assert.deepEqual([proxied.json.status, proxied.json.output], ["SUCCEEDED", "{\"sum\":5}"]);
 

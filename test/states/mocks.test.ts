@@ -3,13 +3,11 @@
  * "<state machine ARN>#<TestCaseName>" in StartExecution: Return and Throw, ranges ("1-2"), a
  * Retry that consumes the mocked failures, and unmocked states calling the real integration.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CreateStateMachineCommand, StartExecutionCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import { ACCOUNT, ROLE, eventOf, finished, history, sfnClient, startCloudbox, unique, type Cloudbox } from "./helpers.js";
+import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { ACCOUNT, eventOf, finished, history, sfnSuite, unique } from "./helpers.js";
 
-let cb: Cloudbox;
-let sfn: SFNClient;
 const name = unique("LambdaSQSIntegration");
 
 // The example of https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html, adapted.
@@ -54,44 +52,40 @@ const definition = {
 };
 
 let arn: string;
-before(async () => {
-  cb = await startCloudbox();
-  (cb.runtime.settings as Record<string, unknown>).sfnMockConfig = mockConfig;
-  sfn = sfnClient(cb);
-  arn = (await sfn.send(new CreateStateMachineCommand({ name, definition: JSON.stringify(definition), roleArn: ROLE }))).stateMachineArn!;
-});
-after(async () => {
-  sfn.destroy();
-  await cb.stop();
+const suite = sfnSuite({
+  setup: async () => {
+    (suite.cb.runtime.settings as Record<string, unknown>).sfnMockConfig = mockConfig;
+    arn = await suite.machine(definition, { name });
+  },
 });
 
 test("HappyPath: both states mocked", async () => {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#HappyPath`, input: "{}" }));
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#HappyPath`, input: "{}" }));
   assert.match(executionArn!, new RegExp(`:execution:${name}:`));
-  const d = await finished(sfn, executionArn!);
+  const d = await finished(suite.sfn, executionArn!);
   assert.equal(d.status, "SUCCEEDED");
   assert.deepEqual(JSON.parse(d.output!), mockConfig.MockedResponses.MockedSQSSuccess["0"].Return);
 });
 
 test("RetryPath: mocked failures 0, 1-2 are retried; the fourth call succeeds", async () => {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#RetryPath`, input: "{}" }));
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#RetryPath`, input: "{}" }));
   for (const [n, wait] of [[1, 2000], [2, 4000], [3, 8000]] as const) {
-    await eventOf(sfn, executionArn!, "TaskFailed", n);
-    cb.clock.advance(wait);
+    await eventOf(suite.sfn, executionArn!, "TaskFailed", n);
+    suite.cb.clock.advance(wait);
   }
-  const d = await finished(sfn, executionArn!);
+  const d = await finished(suite.sfn, executionArn!);
   assert.equal(d.status, "SUCCEEDED");
-  const failed = (await history(sfn, executionArn!)).filter((e) => e.type === "TaskFailed").map((e) => e.taskFailedEventDetails!.error);
+  const failed = (await history(suite.sfn, executionArn!)).filter((e) => e.type === "TaskFailed").map((e) => e.taskFailedEventDetails!.error);
   assert.deepEqual(failed, ["Lambda.ResourceNotReadyException", "Lambda.TimeoutException", "Lambda.TimeoutException"]);
 });
 
 test("HybridPath: the unmocked state calls the real integration", async () => {
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#HybridPath`, input: "{}" }));
-  const d = await finished(sfn, executionArn!);
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#HybridPath`, input: "{}" }));
+  const d = await finished(suite.sfn, executionArn!);
   assert.equal(d.status, "SUCCEEDED", d.cause);
   assert.equal(JSON.parse(d.output!).Account, ACCOUNT);
 });
 
 test("an unknown test case is rejected", async () => {
-  await assert.rejects(sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#NoSuchCase` })), /NoSuchCase/);
+  await assert.rejects(suite.sfn.send(new StartExecutionCommand({ stateMachineArn: `${arn}#NoSuchCase` })), /NoSuchCase/);
 });

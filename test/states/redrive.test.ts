@@ -5,41 +5,21 @@
  * ExecutionNotRedrivable (RUNNING, SUCCEEDED, past the 14-day redrivable period),
  * ExecutionDoesNotExist, InvalidArn.
  */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  CreateStateMachineCommand,
   DescribeExecutionCommand,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   StartExecutionCommand,
   StopExecutionCommand,
-  type SFNClient,
 } from "@aws-sdk/client-sfn";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { expectAwsError } from "../helpers/errors.js";
-import { ACCOUNT, ROLE, eventOf, finished, history, sfnClient, startCloudbox, unique, type Cloudbox } from "./helpers.js";
+import { eventOf, finished, history, sfnSuite, unique } from "./helpers.js";
 
-let cb: Cloudbox;
-let sfn: SFNClient;
-let s3: S3Client;
-let bucket: string;
-
-before(async () => {
-  cb = await startCloudbox();
-  sfn = sfnClient(cb);
-  s3 = new S3Client({ ...cb.clientConfig, credentials: { accessKeyId: ACCOUNT, secretAccessKey: "test" }, forcePathStyle: true, maxAttempts: 1 });
-  bucket = unique("redrive").toLowerCase();
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-});
-after(async () => {
-  sfn.destroy();
-  s3.destroy();
-  await cb.stop();
-});
-
-const machine = async (definition: object) =>
-  (await sfn.send(new CreateStateMachineCommand({ name: unique("rd"), definition: JSON.stringify(definition), roleArn: ROLE }))).stateMachineArn!;
+const bucket = unique("redrive").toLowerCase();
+const suite = sfnSuite({ bucket });
 
 /** Reads an S3 object that does not exist yet: fails until the test writes it. */
 const readLater = {
@@ -60,22 +40,22 @@ const readLater = {
 const waitDef = { StartAt: "W", States: { W: { Type: "Wait", Seconds: 3600, End: true } } };
 
 test("a failed execution continues from its failed state; redrive fields and redriveFilter", async () => {
-  const sm = await machine({ ...readLater, States: { ...readLater.States, Read: { ...readLater.States.Read, Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.key" } } } });
+  const sm = await suite.machine({ ...readLater, States: { ...readLater.States, Read: { ...readLater.States.Read, Parameters: { "Bucket.$": "$.bucket", "Key.$": "$.key" } } } });
   const key = unique("later");
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ bucket, key }) }));
-  const failed = await finished(sfn, executionArn!);
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ bucket, key }) }));
+  const failed = await finished(suite.sfn, executionArn!);
   assert.equal(failed.status, "FAILED");
   assert.equal(failed.error, "S3.NoSuchKeyException");
   assert.equal(failed.redriveCount, 0);
   assert.equal(failed.redriveStatus, "REDRIVABLE");
   assert.equal(failed.redriveDate, undefined);
-  const notYet = await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, redriveFilter: "NOT_REDRIVEN" }));
+  const notYet = await suite.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, redriveFilter: "NOT_REDRIVEN" }));
   assert.deepEqual(notYet.executions!.map((e) => e.executionArn), [executionArn]);
 
-  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "12345" }));
-  const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
+  await suite.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "12345" }));
+  const { redriveDate } = await suite.sfn.send(new RedriveExecutionCommand({ executionArn }));
   assert.ok(redriveDate instanceof Date);
-  const d = await finished(sfn, executionArn!);
+  const d = await finished(suite.sfn, executionArn!);
   assert.equal(d.status, "SUCCEEDED", d.cause);
   assert.deepEqual(JSON.parse(d.output!), { bucket, key, before: "ran", read: { ContentLength: 5 } });
   assert.equal(d.redriveCount, 1);
@@ -84,7 +64,7 @@ test("a failed execution continues from its failed state; redrive fields and red
   assert.equal(d.redriveStatusReason, "Execution is SUCCEEDED and cannot be redriven.");
   assert.equal(d.error, undefined);
 
-  const h = await history(sfn, executionArn!);
+  const h = await history(suite.sfn, executionArn!);
   const types = h.map((e) => e.type);
   const at = types.indexOf("ExecutionRedriven");
   assert.equal(types[at - 1], "ExecutionFailed");
@@ -95,60 +75,60 @@ test("a failed execution continues from its failed state; redrive fields and red
   // The Pass state before the failed one is not run again.
   assert.equal(types.filter((t) => t === "PassStateEntered").length, 1);
 
-  const redriven = await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, redriveFilter: "REDRIVEN" }));
+  const redriven = await suite.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, redriveFilter: "REDRIVEN" }));
   assert.deepEqual(redriven.executions!.map((e) => [e.executionArn, e.redriveCount, e.redriveDate?.getTime()]), [[executionArn, 1, redriveDate!.getTime()]]);
-  assert.deepEqual((await sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, redriveFilter: "NOT_REDRIVEN" }))).executions, []);
+  assert.deepEqual((await suite.sfn.send(new ListExecutionsCommand({ stateMachineArn: sm, redriveFilter: "NOT_REDRIVEN" }))).executions, []);
 
-  await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn })), "ExecutionNotRedrivable", 400, /SUCCEEDED and cannot be redriven/);
+  await expectAwsError(suite.sfn.send(new RedriveExecutionCommand({ executionArn })), "ExecutionNotRedrivable", 400, /SUCCEEDED and cannot be redriven/);
 });
 
 test("$$.Execution.RedriveCount counts the redrives; an ABORTED Wait is entered again; clientToken is idempotent", async () => {
-  const sm = await machine(readLater);
+  const sm = await suite.machine(readLater);
   const key = unique("count");
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ bucket, key }) }));
-  await finished(sfn, executionArn!);
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: sm, input: JSON.stringify({ bucket, key }) }));
+  await finished(suite.sfn, executionArn!);
   // The first redrive fails again (still no object): redriveCount 1, FAILED and redrivable again.
-  await sfn.send(new RedriveExecutionCommand({ executionArn }));
-  await eventOf(sfn, executionArn!, "ExecutionFailed", 2);
-  const again = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  await suite.sfn.send(new RedriveExecutionCommand({ executionArn }));
+  await eventOf(suite.sfn, executionArn!, "ExecutionFailed", 2);
+  const again = await suite.sfn.send(new DescribeExecutionCommand({ executionArn }));
   assert.deepEqual([again.status, again.redriveCount, again.redriveStatus], ["FAILED", 1, "REDRIVABLE"]);
-  const scheduled = (await history(sfn, executionArn!)).filter((e) => e.type === "TaskScheduled").map((e) => JSON.parse(e.taskScheduledEventDetails!.parameters!).count);
+  const scheduled = (await history(suite.sfn, executionArn!)).filter((e) => e.type === "TaskScheduled").map((e) => JSON.parse(e.taskScheduledEventDetails!.parameters!).count);
   assert.deepEqual(scheduled, [0, 1]);
 
-  const w = await machine(waitDef);
-  const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: w }));
-  await eventOf(sfn, started.executionArn!, "WaitStateEntered");
-  await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn: started.executionArn })), "ExecutionNotRedrivable", 400, /RUNNING and cannot be redriven/);
-  await sfn.send(new StopExecutionCommand({ executionArn: started.executionArn }));
-  assert.equal((await finished(sfn, started.executionArn!)).status, "ABORTED");
-  const first = await sfn.send(new RedriveExecutionCommand({ executionArn: started.executionArn, clientToken: "same-token" }));
-  const second = await sfn.send(new RedriveExecutionCommand({ executionArn: started.executionArn, clientToken: "same-token" }));
+  const w = await suite.machine(waitDef);
+  const started = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: w }));
+  await eventOf(suite.sfn, started.executionArn!, "WaitStateEntered");
+  await expectAwsError(suite.sfn.send(new RedriveExecutionCommand({ executionArn: started.executionArn })), "ExecutionNotRedrivable", 400, /RUNNING and cannot be redriven/);
+  await suite.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn }));
+  assert.equal((await finished(suite.sfn, started.executionArn!)).status, "ABORTED");
+  const first = await suite.sfn.send(new RedriveExecutionCommand({ executionArn: started.executionArn, clientToken: "same-token" }));
+  const second = await suite.sfn.send(new RedriveExecutionCommand({ executionArn: started.executionArn, clientToken: "same-token" }));
   assert.equal(second.redriveDate!.getTime(), first.redriveDate!.getTime());
-  const d = await sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
+  const d = await suite.sfn.send(new DescribeExecutionCommand({ executionArn: started.executionArn }));
   assert.deepEqual([d.status, d.redriveCount], ["RUNNING", 1]);
-  const types = (await history(sfn, started.executionArn!)).map((e) => e.type);
+  const types = (await history(suite.sfn, started.executionArn!)).map((e) => e.type);
   assert.deepEqual(types, ["ExecutionStarted", "WaitStateEntered", "WaitStateAborted", "ExecutionAborted", "ExecutionRedriven", "WaitStateEntered"]);
-  await sfn.send(new StopExecutionCommand({ executionArn: started.executionArn }));
+  await suite.sfn.send(new StopExecutionCommand({ executionArn: started.executionArn }));
 });
 
 test("errors: ExecutionDoesNotExist, InvalidArn", async () => {
-  const sm = await machine(waitDef);
-  await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn: `${sm.replace(":stateMachine:", ":execution:")}:nope` })), "ExecutionDoesNotExist", 400);
-  await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn: sm })), "InvalidArn", 400);
+  const sm = await suite.machine(waitDef);
+  await expectAwsError(suite.sfn.send(new RedriveExecutionCommand({ executionArn: `${sm.replace(":stateMachine:", ":execution:")}:nope` })), "ExecutionDoesNotExist", 400);
+  await expectAwsError(suite.sfn.send(new RedriveExecutionCommand({ executionArn: sm })), "InvalidArn", 400);
 
   // (The AWS CLI installed here, 2.9, predates RedriveExecution: its model has no redrive-execution.)
 });
 
 // Last in this file: it moves the shared clock 15 days on.
 test("an execution that ended more than 14 days ago is no longer redrivable", async () => {
-  const sm = await machine(waitDef);
-  const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: sm }));
-  await eventOf(sfn, executionArn!, "WaitStateEntered");
-  await sfn.send(new StopExecutionCommand({ executionArn }));
-  await finished(sfn, executionArn!);
-  cb.clock.advance(15 * 24 * 3600 * 1000);
-  const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const sm = await suite.machine(waitDef);
+  const { executionArn } = await suite.sfn.send(new StartExecutionCommand({ stateMachineArn: sm }));
+  await eventOf(suite.sfn, executionArn!, "WaitStateEntered");
+  await suite.sfn.send(new StopExecutionCommand({ executionArn }));
+  await finished(suite.sfn, executionArn!);
+  suite.cb.clock.advance(15 * 24 * 3600 * 1000);
+  const d = await suite.sfn.send(new DescribeExecutionCommand({ executionArn }));
   assert.equal(d.redriveStatus, "NOT_REDRIVABLE");
   assert.equal(d.redriveStatusReason, "Execution redrivable period exceeded.");
-  await expectAwsError(sfn.send(new RedriveExecutionCommand({ executionArn })), "ExecutionNotRedrivable", 400, /redrivable period exceeded/);
+  await expectAwsError(suite.sfn.send(new RedriveExecutionCommand({ executionArn })), "ExecutionNotRedrivable", 400, /redrivable period exceeded/);
 });

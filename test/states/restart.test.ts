@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CreateStateMachineCommand, DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { DescribeExecutionCommand, SendTaskSuccessCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
 import { statesService } from "../../src/services/states/service.js";
 import { makeZip } from "../lambda/zip.js";
-import { ROLE, eventOf, finished, history, sfnClient, startCloudbox, unique } from "./helpers.js";
+import { createMachine, eventOf, finished, history, lambdaClient, sfnClient, startCloudbox, unique } from "./helpers.js";
 
 test("a waiting execution resumes after a restart", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-sfn-"));
@@ -32,7 +32,7 @@ test("a waiting execution resumes after a restart", async () => {
         Done: { Type: "Pass", Result: "finished", End: true },
       },
     };
-    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: unique("durable"), definition: JSON.stringify(def), roleArn: ROLE }));
+    const stateMachineArn = await createMachine(sfn, def, { name: unique("durable") });
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, input: "{}" }));
     await eventOf(sfn, executionArn!, "WaitStateEntered");
     sfn.destroy();
@@ -73,14 +73,14 @@ test("a task invocation in flight at shutdown is invoked again after the restart
   try {
     let cb = await startCloudbox({ ephemeral: false, dataDir });
     let sfn = sfnClient(cb);
-    const lambda = new LambdaClient({ ...cb.clientConfig, credentials: { accessKeyId: "123456789012", secretAccessKey: "test" }, maxAttempts: 1 });
+    const lambda = lambdaClient(cb);
     const code = "export const handler = async () => { await new Promise((r) => setTimeout(r, 1500)); return { slept: true }; };";
     await lambda.send(
       new CreateFunctionCommand({ FunctionName: "slow", Runtime: "nodejs20.x", Handler: "index.handler", Role: "arn:aws:iam::123456789012:role/r", Timeout: 10, Code: { ZipFile: makeZip({ "index.mjs": code }) } }),
     );
     lambda.destroy();
     const def = { StartAt: "T", States: { T: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "slow" }, OutputPath: "$.Payload", End: true } } };
-    const { stateMachineArn } = await sfn.send(new CreateStateMachineCommand({ name: unique("inflight"), definition: JSON.stringify(def), roleArn: ROLE }));
+    const stateMachineArn = await createMachine(sfn, def, { name: unique("inflight") });
     const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn }));
     await eventOf(sfn, executionArn!, "TaskStarted");
     // The Step Functions runner must stop before Lambda does: otherwise Lambda's shutdown kills the

@@ -1,23 +1,14 @@
 /** TestState: one state in isolation: SUCCEEDED with nextState, a mock, CAUGHT_ERROR, RETRIABLE, FAILED, Choice. */
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TestStateCommand, type SFNClient } from "@aws-sdk/client-sfn";
-import { ACCOUNT, ROLE, sfnClient, startCloudbox, type Cloudbox } from "./helpers.js";
+import { TestStateCommand } from "@aws-sdk/client-sfn";
+import { ACCOUNT, ROLE, sfnSuite } from "./helpers.js";
 
-let cb: Cloudbox;
-let sfn: SFNClient;
-before(async () => {
-  cb = await startCloudbox();
-  // TestState (like StartSyncExecution) has the "sync-" host prefix: disable it for an IP endpoint.
-  sfn = sfnClient(cb, { disableHostPrefix: true });
-});
-after(async () => {
-  sfn.destroy();
-  await cb.stop();
-});
+// TestState (like StartSyncExecution) has the "sync-" host prefix: disable it for an IP endpoint.
+const suite = sfnSuite({ client: { disableHostPrefix: true } });
 
 const run = (state: object, input: object, extra: Record<string, unknown> = {}) =>
-  sfn.send(new TestStateCommand({ definition: JSON.stringify(state), roleArn: ROLE, input: JSON.stringify(input), ...extra }));
+  suite.sfn.send(new TestStateCommand({ definition: JSON.stringify(state), roleArn: ROLE, input: JSON.stringify(input), ...extra }));
 
 test("a Pass state: output and nextState", async () => {
   const r = await run({ Type: "Pass", Parameters: { "sum.$": "States.MathAdd($.a, $.b)" }, ResultPath: "$.r", Next: "After" }, { a: 1, b: 2 });
@@ -56,7 +47,7 @@ test("a Choice picks its next state; stateName tests a state of a full definitio
   assert.equal((await run(choice, { n: 11 })).nextState, "Big");
   assert.equal((await run(choice, { n: 1 })).nextState, "Small");
   const full = { StartAt: "A", States: { A: { Type: "Pass", Next: "B" }, B: { Type: "Pass", Result: "b", End: true } } };
-  const r = await sfn.send(new TestStateCommand({ definition: JSON.stringify(full), stateName: "B", roleArn: ROLE, input: "{}" }));
+  const r = await suite.sfn.send(new TestStateCommand({ definition: JSON.stringify(full), stateName: "B", roleArn: ROLE, input: "{}" }));
   assert.equal(r.status, "SUCCEEDED");
   assert.equal(r.output, "\"b\"");
 });

@@ -11,9 +11,6 @@
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, type QueryExecution } from "@aws-sdk/client-athena";
@@ -22,7 +19,7 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { flushFlowLogs, probe, type ProbeOptions, type ProbeRecord, type ProbeResult } from "../../src/cli/probe.js";
 import { findAwsCliV2 } from "../helpers/aws-cli.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
-import { buildThreeTier, type ThreeTier } from "./helpers.js";
+import { assertVerdicts, buildThreeTier, runExample, type ThreeTier } from "./helpers.js";
 import { documentedFlowLogDdl } from "../helpers/flow-log-ddl.js";
 
 const ACCOUNT = "000000000000";
@@ -31,7 +28,6 @@ const BUCKET = `vpc-flow-logs-e2e-${process.pid}`;
 const RESULTS = `athena-results-e2e-${process.pid}`;
 const PREFIX = `AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/`;
 const HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status";
-const SCRIPT = resolve(dirname(fileURLToPath(import.meta.url)), "../../examples/flow-logs-athena/run.sh");
 
 /** AWS's documented DDL for flow logs, partition column date_partition. */
 const DDL = documentedFlowLogDdl("vpc_flow_logs", "date_partition", `s3://${BUCKET}/${PREFIX}`);
@@ -199,35 +195,9 @@ describe("traffic → VPC flow logs in S3 → Athena: the seed's query", () => {
   });
 
   it("examples/flow-logs-athena/run.sh does the same with the AWS CLI v2", { timeout: 600_000 }, async (ctx) => {
-    const cli = findAwsCliV2();
-    if (!cli) return ctx.skip("no AWS CLI v2");
-    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(
-        "bash",
-        [SCRIPT],
-        {
-          env: {
-            PATH: `${dirname(cli)}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-            HOME: process.env.HOME ?? "/tmp",
-            LANG: process.env.LANG ?? "C.UTF-8",
-            CLOUDBOX_ENDPOINT: cb.endpoint,
-            AWS_ACCESS_KEY_ID: "111111111111",
-            AWS_SECRET_ACCESS_KEY: "x",
-            AWS_DEFAULT_REGION: REGION,
-            AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
-            AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
-            AWS_EC2_METADATA_DISABLED: "true",
-          },
-          encoding: "utf8",
-          timeout: 600_000,
-          maxBuffer: 16 * 1024 * 1024,
-        },
-        (error, stdout, stderr) => done({ code: error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0, stdout, stderr }),
-      );
-    });
-    assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
-    const verdicts = Object.fromEntries(out.stdout.split("\n").filter((l) => /^probe_[a-z0-9_]+=/.test(l)).map((l) => l.split("=") as [string, string]));
-    assert.deepEqual(verdicts, {
+    if (!findAwsCliV2()) return ctx.skip("no AWS CLI v2");
+    const out = await runExample(cb, "flow-logs-athena", { accessKeyId: "111111111111" });
+    assertVerdicts(out, {
       probe_internet_to_app_443: "REJECT",
       probe_web_to_db_443: "REJECT",
       probe_app_to_db_443: "REJECT",

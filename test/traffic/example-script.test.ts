@@ -6,21 +6,15 @@
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { Cloudbox } from "../helpers/cloudbox.js";
-import { runExample, startTrafficCloudbox } from "./helpers.js";
+import { describe, it } from "node:test";
+import { assertVerdicts, exampleSuite } from "./helpers.js";
 
 describe("examples/network-paths/run.sh", () => {
-  let cb: Cloudbox;
-  before(async () => {
-    cb = await startTrafficCloudbox();
-  });
-  after(() => cb.stop());
+  const example = exampleSuite("network-paths");
 
-  it("prints the expected verdicts and the REJECT flow log records", async () => {
-    const out = await runExample(cb, "network-paths");
-    assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
-    assert.deepEqual(out.verdicts, {
+  it("prints the expected verdicts and the REJECT flow log records", () => {
+    const { out } = example;
+    assertVerdicts(out, {
       analysis_web_to_app_8080: "True",
       analysis_internet_to_app_8080: "False",
       analysis_app_to_db_3306: "True",

@@ -22,6 +22,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { after, before } from "node:test";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findAwsCliV2 } from "../helpers/aws-cli.js";
@@ -137,11 +138,16 @@ export interface ExampleRun {
   verdicts: Record<string, string>;
 }
 
+export interface ExampleOptions {
+  /** The account the script acts as (AWS_ACCESS_KEY_ID); 000000000000 by default. */
+  accessKeyId?: string;
+}
+
 /**
  * Runs an example script (examples/<name>/run.sh) with the AWS CLI v2 against a Cloudbox, with
  * test credentials and no user configuration (the CLI v2 directory first on PATH, then node's).
  */
-export const runExample = (cb: Cloudbox, name: string): Promise<ExampleRun> => {
+export const runExample = (cb: Cloudbox, name: string, { accessKeyId = "000000000000" }: ExampleOptions = {}): Promise<ExampleRun> => {
   const cli = findAwsCliV2();
   assert.ok(cli, "AWS CLI v2 is required");
   const script = resolve(dirname(fileURLToPath(import.meta.url)), `../../examples/${name}/run.sh`);
@@ -150,7 +156,7 @@ export const runExample = (cb: Cloudbox, name: string): Promise<ExampleRun> => {
     HOME: process.env.HOME ?? "/tmp",
     LANG: process.env.LANG ?? "C.UTF-8",
     CLOUDBOX_ENDPOINT: cb.endpoint,
-    AWS_ACCESS_KEY_ID: "000000000000",
+    AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: "x",
     AWS_DEFAULT_REGION: "us-east-1",
     AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
@@ -166,4 +172,42 @@ export const runExample = (cb: Cloudbox, name: string): Promise<ExampleRun> => {
       done({ code, stdout, stderr, verdicts });
     });
   });
+};
+
+/**
+ * For a describe block: a Cloudbox started and examples/<name>/run.sh run against it before the
+ * block's tests, the Cloudbox stopped after them. The handle gives both once the hook has run.
+ */
+export const exampleSuite = (name: string): { readonly cb: Cloudbox; readonly out: ExampleRun } => {
+  let cb: Cloudbox;
+  let out: ExampleRun;
+  before(async () => {
+    cb = await startTrafficCloudbox();
+    out = await runExample(cb, name);
+  });
+  after(() => cb.stop());
+  return {
+    get cb() {
+      return cb;
+    },
+    get out() {
+      return out;
+    },
+  };
+};
+
+/** The script exited 0 and printed exactly these verdict lines. */
+export const assertVerdicts = (out: ExampleRun, expected: Record<string, string>) => {
+  assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
+  assert.deepEqual(out.verdicts, expected);
+};
+
+/** The non-empty lines after the "flow log records" heading of a script's output. */
+export const flowLogRecords = (out: ExampleRun): string[] => out.stdout.slice(out.stdout.indexOf("flow log records")).split("\n").slice(1).filter(Boolean);
+
+/** The first group of re's match in a script's output (which must match). */
+export const captured = (stdout: string, re: RegExp): string => {
+  const m = re.exec(stdout);
+  assert.ok(m, `${re} in\n${stdout}`);
+  return m[1];
 };

@@ -11,7 +11,7 @@
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import {
   DeleteTransitGatewayRouteCommand,
   DescribeTransitGatewayPeeringAttachmentsCommand,
@@ -19,16 +19,11 @@ import {
   EC2Client,
 } from "@aws-sdk/client-ec2";
 import { probe } from "../../src/cli/probe.js";
-import type { Cloudbox } from "../helpers/cloudbox.js";
-import { runExample, startTrafficCloudbox, type ExampleRun } from "./helpers.js";
+import { assertVerdicts, captured, exampleSuite, flowLogRecords } from "./helpers.js";
 
 /** The ids the script prints: "east: tgw=… rtb=… A=i-… (ip) C=i-… (ip)", "west: …", "peering=…". */
 const idsOf = (stdout: string) => {
-  const get = (re: RegExp) => {
-    const m = re.exec(stdout);
-    assert.ok(m, `${re} in\n${stdout}`);
-    return m[1];
-  };
+  const get = (re: RegExp) => captured(stdout, re);
   return {
     tgwEast: get(/^east: tgw=(\S+)/m),
     rtbEast: get(/^east: .* rtb=(\S+)/m),
@@ -44,19 +39,14 @@ const idsOf = (stdout: string) => {
 };
 
 describe("examples/hub-and-spoke/run.sh", () => {
-  let cb: Cloudbox;
-  let out: ExampleRun;
+  const example = exampleSuite("hub-and-spoke");
   let ids: ReturnType<typeof idsOf>;
-  before(async () => {
-    cb = await startTrafficCloudbox();
-    out = await runExample(cb, "hub-and-spoke");
-    ids = idsOf(out.stdout);
+  before(() => {
+    ids = idsOf(example.out.stdout);
   });
-  after(() => cb.stop());
 
   it("prints the expected verdicts, the isolated spoke blocked at tgw-east's route table by its blackhole", () => {
-    assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
-    assert.deepEqual(out.verdicts, {
+    assertVerdicts(example.out, {
       probe_a_to_b: "ACCEPT",
       probe_b_to_a: "ACCEPT",
       probe_a_to_c: "REJECT",
@@ -64,7 +54,7 @@ describe("examples/hub-and-spoke/run.sh", () => {
       probe_c_to_a: "REJECT",
       analysis_a_to_c: "False",
     });
-    const blocked = out.stdout.split("\n").filter((l) => l.startsWith("  blocked: "));
+    const blocked = example.out.stdout.split("\n").filter((l) => l.startsWith("  blocked: "));
     assert.deepEqual(blocked, [
       `  blocked: TGW_RTB_BAD_STATE_ROUTE transit-gateway-route-table ${ids.rtbEast} (forward)`,
       `  blocked: TGW_RTB_BAD_STATE_ROUTE transit-gateway-route-table ${ids.rtbEast} (forward)`,
@@ -75,7 +65,7 @@ describe("examples/hub-and-spoke/run.sh", () => {
 
   it("spoke B's flow log (us-west-2): the transit gateway interface's records name itself, the packet names spoke A", () => {
     // interface-id instance-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr dstport action flow-direction
-    const records = out.stdout.slice(out.stdout.indexOf("flow log records")).split("\n").slice(1).filter(Boolean).map((r) => r.split(" "));
+    const records = flowLogRecords(example.out).map((r) => r.split(" "));
     const request = records.find((r) => r[1] === "-" && r[4] === ids.ipA && r[5] === ids.ipB && r[6] === "443" && r[8] === "egress");
     assert.ok(request, records.join("\n"));
     const [tgwEni, , tgwIp] = request;
@@ -89,7 +79,7 @@ describe("examples/hub-and-spoke/run.sh", () => {
   });
 
   it("the peering is the one created in us-east-1 and accepted in us-west-2", async () => {
-    const west = new EC2Client({ ...cb.clientConfig, region: "us-west-2" });
+    const west = new EC2Client({ ...example.cb.clientConfig, region: "us-west-2" });
     const att = (await west.send(new DescribeTransitGatewayPeeringAttachmentsCommand({ TransitGatewayAttachmentIds: [ids.peering] }))).TransitGatewayPeeringAttachments![0];
     assert.deepEqual(
       [att.State, att.RequesterTgwInfo?.TransitGatewayId, att.RequesterTgwInfo?.Region, att.AccepterTgwInfo?.TransitGatewayId, att.AccepterTgwInfo?.Region],
@@ -99,7 +89,7 @@ describe("examples/hub-and-spoke/run.sh", () => {
   });
 
   it("spoke A (us-east-1) to spoke B (us-west-2) crosses both gateways: static route to the peering, then the propagated route", async () => {
-    const r = await probe(cb.endpoint, { from: ids.a, to: ids.b, port: 443 });
+    const r = await probe(example.cb.endpoint, { from: ids.a, to: ids.b, port: 443 });
     assert.equal(r.verdict, "ACCEPT", JSON.stringify(r.blockedAt));
     const tgwHops = r.forwardPath.filter((h) => h.componentType.startsWith("transit-gateway")).map((h) => h.componentId);
     assert.deepEqual(tgwHops.filter((id) => !id.startsWith("tgw-attach-") || id === ids.peering), [ids.tgwEast, ids.rtbEast, ids.peering, ids.tgwWest, ids.rtbWest]);
@@ -111,17 +101,17 @@ describe("examples/hub-and-spoke/run.sh", () => {
   });
 
   it("the blackhole is what isolates C: deleting it (SDK, us-east-1) reconnects A and B to C", async () => {
-    const east = new EC2Client(cb.clientConfig);
+    const east = new EC2Client(example.cb.clientConfig);
     await east.send(new DeleteTransitGatewayRouteCommand({ TransitGatewayRouteTableId: ids.rtbEast, DestinationCidrBlock: "10.3.0.0/16" }));
-    assert.equal((await probe(cb.endpoint, { from: ids.a, to: ids.c, port: 443 })).verdict, "ACCEPT");
-    assert.equal((await probe(cb.endpoint, { from: ids.b, to: ids.c, port: 443 })).verdict, "ACCEPT");
+    assert.equal((await probe(example.cb.endpoint, { from: ids.a, to: ids.c, port: 443 })).verdict, "ACCEPT");
+    assert.equal((await probe(example.cb.endpoint, { from: ids.b, to: ids.c, port: 443 })).verdict, "ACCEPT");
     east.destroy();
   });
 
   it("a peering attachment not associated on the accepter's side stops traffic there (TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION)", async () => {
-    const west = new EC2Client({ ...cb.clientConfig, region: "us-west-2" });
+    const west = new EC2Client({ ...example.cb.clientConfig, region: "us-west-2" });
     await west.send(new DisassociateTransitGatewayRouteTableCommand({ TransitGatewayRouteTableId: ids.rtbWest, TransitGatewayAttachmentId: ids.peering }));
-    const r = await probe(cb.endpoint, { from: ids.a, to: ids.b, port: 443 });
+    const r = await probe(example.cb.endpoint, { from: ids.a, to: ids.b, port: 443 });
     assert.deepEqual([r.verdict, r.blockedAt?.explanationCode, r.blockedAt?.componentId], ["REJECT", "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", ids.peering]);
     west.destroy();
   });

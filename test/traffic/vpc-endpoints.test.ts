@@ -10,7 +10,7 @@
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import {
   CreateNetworkInsightsPathCommand,
   CreateVpcEndpointCommand,
@@ -21,26 +21,14 @@ import {
   StartNetworkInsightsAnalysisCommand,
 } from "@aws-sdk/client-ec2";
 import { probe } from "../../src/cli/probe.js";
-import type { Cloudbox } from "../helpers/cloudbox.js";
-import { runExample, startTrafficCloudbox, type ExampleRun } from "./helpers.js";
+import { assertVerdicts, captured, exampleSuite, flowLogRecords } from "./helpers.js";
 
 describe("examples/vpc-endpoints/run.sh", () => {
-  let cb: Cloudbox;
-  let out: ExampleRun;
-  const id = (re: RegExp) => {
-    const m = re.exec(out.stdout);
-    assert.ok(m, `${re} in\n${out.stdout}`);
-    return m[1];
-  };
-  before(async () => {
-    cb = await startTrafficCloudbox();
-    out = await runExample(cb, "vpc-endpoints");
-  });
-  after(() => cb.stop());
+  const example = exampleSuite("vpc-endpoints");
+  const id = (re: RegExp) => captured(example.out.stdout, re);
 
   it("prints the expected verdicts and the blocking components", () => {
-    assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}`);
-    assert.deepEqual(out.verdicts, {
+    assertVerdicts(example.out, {
       probe_s3_without_endpoint: "REJECT",
       probe_s3_via_gateway_endpoint: "ACCEPT",
       probe_interface_endpoint_443_no_rule: "REJECT",
@@ -54,7 +42,7 @@ describe("examples/vpc-endpoints/run.sh", () => {
     const rtb = id(/route-table=(\S+)/);
     const gw = id(/gateway-endpoint=(\S+)/);
     const sg = id(/endpoint-sg=(\S+)/);
-    const lines = out.stdout.split("\n");
+    const lines = example.out.stdout.split("\n");
     const after = (name: string) => lines[lines.findIndex((l) => l.startsWith(`${name}=`)) + 1]?.trim();
     assert.equal(after("probe_s3_without_endpoint"), `blocked: NO_ROUTE_TO_DESTINATION route-table ${rtb}`);
     assert.match(after("probe_s3_via_gateway_endpoint")!, new RegExp(`^route: pl-[0-9a-f]{8} -> ${gw} \\(\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+\\)$`));
@@ -67,7 +55,7 @@ describe("examples/vpc-endpoints/run.sh", () => {
   it("the flow log records: traffic-path 7 through the gateway endpoint, the interface endpoint's own records", () => {
     const app = id(/app=(\S+)/);
     const eni = id(/interface-endpoint=\S+ \((\S+)\)/);
-    const records = out.stdout.slice(out.stdout.indexOf("flow log records")).split("\n").slice(1).filter(Boolean);
+    const records = flowLogRecords(example.out);
     // interface-id instance-id srcaddr dstaddr dstport action flow-direction traffic-path
     assert.ok(records.some((r) => new RegExp(`^eni-\\S+ ${app} 10\\.0\\.1\\.\\d+ \\d+\\.\\d+\\.\\d+\\.\\d+ 443 ACCEPT egress 7$`).test(r)), records.join("\n"));
     // Distinct lines: the script may span two 60-second aggregation windows (a record in each).
@@ -76,7 +64,7 @@ describe("examples/vpc-endpoints/run.sh", () => {
   });
 
   it("S3 as a probe destination: 's3', the service name, the pl- id, an address in the prefix list; and the gateway endpoint in Reachability Analyzer", async () => {
-    const ec2 = new EC2Client(cb.clientConfig);
+    const ec2 = new EC2Client(example.cb.clientConfig);
     const app = id(/app=(\S+)/);
     const vpc = id(/vpc=(\S+)/);
     const rtb = id(/route-table=(\S+)/);
@@ -85,17 +73,17 @@ describe("examples/vpc-endpoints/run.sh", () => {
     const inside = cidr.replace(/\.\d+\/\d+$/, ".10");
     const destinations = ["s3", "com.amazonaws.us-east-1.s3", pl, inside];
     // The script deleted its gateway endpoint: no route to any of them.
-    for (const to of destinations) assert.equal((await probe(cb.endpoint, { from: app, to, port: 443 })).blockedAt?.explanationCode, "NO_ROUTE_TO_DESTINATION", to);
+    for (const to of destinations) assert.equal((await probe(example.cb.endpoint, { from: app, to, port: 443 })).blockedAt?.explanationCode, "NO_ROUTE_TO_DESTINATION", to);
     const gw = (await ec2.send(new CreateVpcEndpointCommand({ VpcId: vpc, ServiceName: "com.amazonaws.us-east-1.s3", RouteTableIds: [rtb] }))).VpcEndpoint!.VpcEndpointId!;
     for (const to of destinations) {
-      const r = await probe(cb.endpoint, { from: app, to, port: 443 });
+      const r = await probe(example.cb.endpoint, { from: app, to, port: 443 });
       assert.equal(r.verdict, "ACCEPT", `${to}: ${JSON.stringify(r.blockedAt)}`);
       const route = r.forwardPath.find((h) => h.routeTableRoute)!.routeTableRoute!.route;
       assert.deepEqual([route.destinationPrefixListId, route.gatewayId], [pl, gw]);
       assert.ok(r.forwardPath.some((h) => h.componentType === "vpc-endpoint" && h.componentId === gw));
     }
     // A gateway endpoint carries TCP (and ICMP echo) only (VPCE_GATEWAY_PROTOCOL_RESTRICTION).
-    const udp = await probe(cb.endpoint, { from: app, to: "s3", port: 53, protocol: "udp" });
+    const udp = await probe(example.cb.endpoint, { from: app, to: "s3", port: 53, protocol: "udp" });
     assert.deepEqual([udp.verdict, udp.blockedAt?.explanationCode, udp.blockedAt?.componentId], ["REJECT", "VPCE_GATEWAY_PROTOCOL_RESTRICTION", gw]);
 
     // Reachability Analyzer: the gateway endpoint as Destination, or an S3 address as DestinationIp.

@@ -894,32 +894,22 @@ async function actFan(c: Ctx, f: Frame, st: State, outer: JsonObject) {
   } else if (isDistributed(st)) {
     return actDistributedMap(c, f, st, outer);
   } else {
-    let items: Json;
-    let input: Json;
+    const input = jsonataMode ? f.input : selectPath(c, f, outer, st, "InputPath", f.input);
+    const items = await mapItems(c, f, outer, st, input);
     let max: number | undefined;
     let tc: number | undefined;
     let tp: number | undefined;
     if (jsonataMode) {
-      input = f.input;
-      items = st.Items !== undefined ? await evalJsonataRequired(st.Items, jsonataScope(c, f, outer), c.ports, "Items") : f.input;
       max = await jsonataNumber(c, f, outer, st, "MaxConcurrency");
       tc = await jsonataNumber(c, f, outer, st, "ToleratedFailureCount");
       tp = await jsonataNumber(c, f, outer, st, "ToleratedFailurePercentage");
     } else {
-      input = selectPath(c, f, outer, st, "InputPath", f.input);
-      if (typeof st.ItemsPath === "string") {
-        try {
-          items = evalPath(st.ItemsPath, roots(c, f, outer, input));
-        } catch (e) {
-          if (e instanceof PathNotFound) throw runtimeError(f, `Invalid path '${st.ItemsPath}' : No results for ItemsPath`);
-          throw e;
-        }
-      } else items = input;
       max = numberField(c, f, outer, st, "MaxConcurrency", input, { integer: true, min: 0 });
       tc = numberField(c, f, outer, st, "ToleratedFailureCount", input, { integer: true, min: 0 });
       tp = numberField(c, f, outer, st, "ToleratedFailurePercentage", input, { min: 0 });
     }
-    if (!Array.isArray(items)) throw runtimeError(f, `Items of the Map state must be a JSON array, got ${str(items)}`);
+    // Checked after the concurrency and tolerance fields: their errors come first.
+    itemsArray(f, items);
     fan = { kind: "map", total: items.length, items, input, results: new Array<Json>(items.length).fill(null), running: [], next: 0, max: max ?? 0, failed: 0 };
     if (tc !== undefined) fan.toleratedCount = tc;
     if (tp !== undefined) fan.toleratedPct = tp;
@@ -928,6 +918,25 @@ async function actFan(c: Ctx, f: Frame, st: State, outer: JsonObject) {
     emit(c, f, "MapStateStarted", { mapStateStartedEventDetails: { length: items.length } });
   }
   await pumpFan(c, f, st, outer);
+}
+
+/**
+ * A Map state's items, not yet checked to be an array: Items (JSONata; the state input without
+ * it), or ItemsPath over `eff`, the effective input (JSONPath; `eff` itself without it).
+ */
+async function mapItems(c: Ctx, f: Frame, outer: JsonObject, st: State, eff: Json): Promise<Json> {
+  if (isJsonata(c, st)) return st.Items !== undefined ? evalJsonataRequired(st.Items, jsonataScope(c, f, outer), c.ports, "Items") : f.input;
+  if (typeof st.ItemsPath !== "string") return eff;
+  try {
+    return evalPath(st.ItemsPath, roots(c, f, outer, eff));
+  } catch (e) {
+    if (e instanceof PathNotFound) throw runtimeError(f, `Invalid path '${st.ItemsPath}' : No results for ItemsPath`);
+    throw e;
+  }
+}
+
+function itemsArray(f: Frame, items: Json): asserts items is Json[] {
+  if (!Array.isArray(items)) throw runtimeError(f, `Items of the Map state must be a JSON array, got ${str(items)}`);
 }
 
 const isDistributed = (st: State) => ((st.ItemProcessor as JsonObject | undefined)?.ProcessorConfig as JsonObject | undefined)?.Mode === "DISTRIBUTED";
@@ -963,17 +972,8 @@ async function actDistributedMap(c: Ctx, f: Frame, st: State, outer: JsonObject)
   const reader = st.ItemReader as JsonObject | undefined;
   let items: Json[] | undefined;
   if (!reader) {
-    let v: Json;
-    if (jsonataMode) v = st.Items !== undefined ? await evalJsonataRequired(st.Items, jsonataScope(c, f, outer), c.ports, "Items") : f.input;
-    else if (typeof st.ItemsPath === "string") {
-      try {
-        v = evalPath(st.ItemsPath, roots(c, f, outer, eff));
-      } catch (e) {
-        if (e instanceof PathNotFound) throw runtimeError(f, `Invalid path '${st.ItemsPath}' : No results for ItemsPath`);
-        throw e;
-      }
-    } else v = eff;
-    if (!Array.isArray(v)) throw runtimeError(f, `Items of the Map state must be a JSON array, got ${str(v)}`);
+    const v = await mapItems(c, f, outer, st, eff);
+    itemsArray(f, v);
     items = v;
   }
   const num = (name: string) => (jsonataMode ? jsonataNumber(c, f, outer, st, name) : Promise.resolve(numberField(c, f, outer, st, name, eff, { min: 0 })));

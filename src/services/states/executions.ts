@@ -140,26 +140,31 @@ export const executionOf = (ctx: OperationContext, arn: string | undefined): Exe
 
 type Status = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED" | "PENDING_REDRIVE";
 
+/** What DescribeExecution and ListExecutions' ExecutionListItem both say of an execution. */
+const executionFields = (e: ExecutionRow) => ({
+  executionArn: e.arn,
+  stateMachineArn: e.machine_arn,
+  name: e.name,
+  status: e.status as Status,
+  startDate: new Date(e.start_ms),
+  ...(e.stop_ms !== null ? { stopDate: new Date(e.stop_ms) } : {}),
+  ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}),
+  ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
+  redriveCount: e.redrive_count ?? 0,
+  ...(e.redrive_ms ? { redriveDate: new Date(e.redrive_ms) } : {}),
+});
+
 export const describeExecution = defineOp("DescribeExecution", (input, ctx) => {
   const e = executionOf(ctx, input.executionArn);
   return {
-    executionArn: e.arn,
-    stateMachineArn: e.machine_arn,
-    name: e.name,
-    status: e.status as Status,
-    startDate: new Date(e.start_ms),
-    ...(e.stop_ms !== null ? { stopDate: new Date(e.stop_ms) } : {}),
+    ...executionFields(e),
     input: e.input,
     inputDetails: { included: true },
     ...(e.output !== null ? { output: e.output, outputDetails: { included: true } } : {}),
     ...(e.error !== null ? { error: e.error } : {}),
     ...(e.cause !== null ? { cause: e.cause } : {}),
-    ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}),
-    ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
     ...(e.trace_header ? { traceHeader: e.trace_header } : {}),
     ...(e.map_run_arn ? { mapRunArn: e.map_run_arn } : {}),
-    redriveCount: e.redrive_count ?? 0,
-    ...(e.redrive_ms ? { redriveDate: new Date(e.redrive_ms) } : {}),
     ...redriveStatusOf(e, ctx.clock.now()),
   };
 });
@@ -182,18 +187,9 @@ export const listExecutions = defineOp("ListExecutions", (input, ctx) => {
   const page = rows.slice(0, limit);
   return {
     executions: page.map((e) => ({
-      executionArn: e.arn,
-      stateMachineArn: e.machine_arn,
-      name: e.name,
-      status: e.status as Status,
-      startDate: new Date(e.start_ms),
-      ...(e.stop_ms !== null ? { stopDate: new Date(e.stop_ms) } : {}),
-      ...(e.version_arn ? { stateMachineVersionArn: e.version_arn } : {}),
-      ...(e.alias_arn ? { stateMachineAliasArn: e.alias_arn } : {}),
+      ...executionFields(e),
       // mapRunArn and itemCount only when listing by mapRunArn (ExecutionListItem).
       ...(byMapRun ? { mapRunArn: e.map_run_arn!, itemCount: e.item_count ?? 1 } : {}),
-      redriveCount: e.redrive_count ?? 0,
-      ...(e.redrive_ms ? { redriveDate: new Date(e.redrive_ms) } : {}),
     })),
     ...(rows.length > limit ? { nextToken: encodeToken({ t: page[page.length - 1].start_ms, a: page[page.length - 1].arn }) } : {}),
   };
