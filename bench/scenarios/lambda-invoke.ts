@@ -9,9 +9,12 @@
  * Seeding (one echo function per endpoint, in account 123456789012) happens on the first call of
  * the first scenario, inside the harness's warm-up.
  *
- * To register them, bench/scenarios.ts would add:
- *     import { lambdaScenarios } from "./scenarios/lambda-invoke.js";
- *     ... export const scenarios: Scenario[] = [..., ...lambdaScenarios];
+ * bench/scenarios.ts loads them (EXTRA_GROUPS); `BENCH_ONLY=lambda npm run bench` runs just these.
+ * What a warm invocation costs, on this machine, is mostly socket writes that wake another
+ * process: client to Cloudbox, Cloudbox to the runtime (the event), the runtime back (its answer,
+ * which carries its next GET /next, pipelined), Cloudbox to the client. The standalone run reports
+ * CPU per request of Cloudbox and of the runtime processes, which show such costs better than
+ * latency on a busy machine.
  * Standalone: `node --import tsx bench/scenarios/lambda-invoke.ts` starts Cloudbox from src/ in
  * its own process (so client and server do not share a thread, as with `npm run bench`), then
  * measures each scenario for BENCH_SECONDS (default 5) and BENCH_COLD (default 15) cold starts.

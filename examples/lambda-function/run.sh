@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates and invokes the example function with the AWS CLI v2 against a running Cloudbox.
+# Creates and invokes the example function with the AWS CLI v2 against a running Cloudbox, then
+# reads its log from CloudWatch Logs.
 #   npx cloudbox start &        (or: node bin/cloudbox.js start)
 #   examples/lambda-function/run.sh
 # ENDPOINT defaults to http://127.0.0.1:4566; the function lands in account 123456789012.
@@ -41,3 +42,9 @@ for who in Ada Grace; do
     "$WORK/out.json" | base64 -d
   echo "Response: $(cat "$WORK/out.json")"
 done
+
+# The same lines are in CloudWatch Logs, group /aws/lambda/<name>, one stream per execution
+# environment; Lambda delivers them within a second or so.
+sleep 2
+echo "CloudWatch Logs, /aws/lambda/$NAME:"
+aws logs filter-log-events --log-group-name "/aws/lambda/$NAME" --query 'events[].[logStreamName, message]' --output text

@@ -3,6 +3,9 @@
 // A runtime client of the Lambda Runtime API (https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html):
 // it loads the handler named by _HANDLER from LAMBDA_TASK_ROOT, then loops on
 // GET /2018-06-01/runtime/invocation/next and answers each event on /response or /error.
+// It speaks HTTP/1.1 on one kept-alive socket itself (node:http's client costs more CPU than the
+// echo function it serves) and pipelines the next GET /next behind each answer, so that one
+// write carries both, as Lambda's own runtime clients keep their one connection busy.
 // Handler loading follows Lambda's Node.js runtime: "dir/module.fn.nested"; a module is tried as
 // an extensionless file, `.js` (CommonJS unless the nearest package.json says "type": "module"),
 // `.mjs`, `.cjs`, then Node's resolution from the task root. Load failures are reported on
@@ -11,22 +14,51 @@
 // Handlers may be async (return a Promise) or take a callback (three parameters).
 // console.* writes "<ISO time>\t<request id>\t<LEVEL>\t<message>" lines, as Lambda's runtime does.
 //
+// Layers: Cloudbox merges them into the directory CLOUDBOX_OPT_DIR (its /opt) and puts
+// <opt>/nodejs/node<major>/node_modules and <opt>/nodejs/node_modules on NODE_PATH, as Lambda does
+// with /opt. Two details make packages resolve in Lambda's order (the function's own node_modules,
+// then the layers, then the runtime's AWS SDK): require() would meet the SDK link above the code
+// cache before NODE_PATH, so the layer directories are put in front of it; and ES module imports,
+// which ignore NODE_PATH (Lambda's Node.js 18+ runtimes resolve them from layers all the same),
+// go through a resolve hook (layers-resolve.mjs), registered only for functions with layers.
+//
 // DEVIATION: context.callbackWaitsForEmptyEventLoop is accepted but a callback's result is sent at
 // once; Lambda waits for the event loop to drain first.
 // This file is plain JavaScript run by `node`, outside the TypeScript build.
-import { existsSync, readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
-import { createRequire } from "node:module";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { connect } from "node:net";
+import Module, { createRequire, register } from "node:module";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 
 const api = process.env.AWS_LAMBDA_RUNTIME_API ?? "127.0.0.1:9001";
 const [apiHost, apiPort] = api.split(":");
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const taskRoot = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
 const fullHandler = process.env._HANDLER ?? "index.handler";
 const require = createRequire(import.meta.url);
+
+// Layers ---------------------------------------------------------------------------------------
+const optDir = process.env.CLOUDBOX_OPT_DIR;
+if (optDir) {
+  const real = (p) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return p;
+    }
+  };
+  const root = real(taskRoot);
+  const layerDirs = (process.env.NODE_PATH ?? "").split(":").filter((d) => d.startsWith(optDir + "/"));
+  const nodeModulePaths = Module._nodeModulePaths;
+  Module._nodeModulePaths = function (from) {
+    const paths = nodeModulePaths.call(this, from);
+    if (!from.startsWith(root)) return paths;
+    const i = paths.findIndex((d) => !d.startsWith(root + "/"));
+    return i < 0 ? paths : [...paths.slice(0, i), ...layerDirs, ...paths.slice(i)];
+  };
+  register("./layers-resolve.mjs", import.meta.url, { data: { dirs: layerDirs.map(real), inside: [root, real(optDir)] } });
+}
 
 let currentRequestId;
 
@@ -43,16 +75,84 @@ console.debug = (...a) => write("DEBUG", a);
 console.trace = (...a) => write("TRACE", a);
 
 // Runtime API --------------------------------------------------------------------------------
+// A minimal HTTP/1.1 client for the Runtime API: requests go out in order on one socket (several
+// may be in flight: pipelining) and responses come back in the same order. Bodies are read by
+// Content-Length or chunked transfer coding.
+let socket;
+const waiting = [];
+let buffered = Buffer.alloc(0);
+
+const fail = (err) => {
+  socket = undefined;
+  buffered = Buffer.alloc(0);
+  for (const w of waiting.splice(0)) w.reject(err);
+};
+
+const parseResponses = () => {
+  for (;;) {
+    const end = buffered.indexOf("\r\n\r\n");
+    if (end < 0 || waiting.length === 0) return;
+    const lines = buffered.subarray(0, end).toString("utf8").split("\r\n");
+    const status = Number(lines[0].split(" ")[1]);
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+      const c = lines[i].indexOf(":");
+      if (c > 0) headers[lines[i].slice(0, c).trim().toLowerCase()] = lines[i].slice(c + 1).trim();
+    }
+    let body;
+    let rest;
+    if (/chunked/i.test(headers["transfer-encoding"] ?? "")) {
+      const chunks = [];
+      let p = end + 4;
+      for (;;) {
+        const eol = buffered.indexOf("\r\n", p);
+        if (eol < 0) return;
+        const size = parseInt(buffered.subarray(p, eol).toString("latin1"), 16);
+        if (size === 0) {
+          const trailerEnd = buffered.indexOf("\r\n", eol + 2);
+          if (trailerEnd < 0) return;
+          rest = trailerEnd + 2;
+          break;
+        }
+        if (buffered.length < eol + 2 + size + 2) return;
+        chunks.push(buffered.subarray(eol + 2, eol + 2 + size));
+        p = eol + 2 + size + 2;
+      }
+      body = Buffer.concat(chunks);
+    } else {
+      const length = Number(headers["content-length"] ?? 0);
+      if (buffered.length < end + 4 + length) return;
+      body = Buffer.from(buffered.subarray(end + 4, end + 4 + length));
+      rest = end + 4 + length;
+    }
+    buffered = buffered.subarray(rest);
+    waiting.shift().resolve({ status, headers, body });
+  }
+};
+
+const open = () => {
+  socket = connect({ host: apiHost, port: Number(apiPort), noDelay: true });
+  socket.on("data", (d) => {
+    buffered = buffered.length ? Buffer.concat([buffered, d]) : d;
+    parseResponses();
+  });
+  socket.on("error", fail);
+  socket.on("close", () => fail(new Error("Runtime API connection closed")));
+};
+
+// Header values must not break the request (an errorType is the function's to choose).
+const headerValue = (v) => String(v).replace(/[^\x20-\x7e]/g, " ");
+
 const call = (method, path, body, headers = {}) =>
   new Promise((resolveCall, reject) => {
-    const req = request({ host: apiHost, port: Number(apiPort), method, path, agent, headers }, (res) => {
-      const chunks = [];
-      res.on("data", (c) => chunks.push(c));
-      res.on("end", () => resolveCall({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
+    if (!socket) open();
+    const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
+    let head = `${method} ${path} HTTP/1.1\r\nHost: ${api}\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${headerValue(v)}\r\n`;
+    if (payload) head += `Content-Length: ${payload.length}\r\n`;
+    head += "\r\n";
+    waiting.push({ resolve: resolveCall, reject });
+    socket.write(payload ? Buffer.concat([Buffer.from(head, "latin1"), payload]) : head);
   });
 
 const errorBody = (err) => {
@@ -178,10 +278,13 @@ const runOne = (event, context) =>
     }
   });
 
+const NEXT = "/2018-06-01/runtime/invocation/next";
+// The first GET /next; each later one goes out right behind the previous answer (pipelined).
+let pendingNext = call("GET", NEXT);
 for (;;) {
   let next;
   try {
-    next = await call("GET", "/2018-06-01/runtime/invocation/next");
+    next = await pendingNext;
   } catch {
     process.exit(1); // Cloudbox went away
   }
@@ -203,13 +306,23 @@ for (;;) {
   if (h["lambda-runtime-client-context"]) context.clientContext = JSON.parse(h["lambda-runtime-client-context"]);
   if (h["lambda-runtime-cognito-identity"]) context.identity = JSON.parse(h["lambda-runtime-cognito-identity"]);
   if (h["lambda-runtime-trace-id"]) process.env._X_AMZN_TRACE_ID = h["lambda-runtime-trace-id"];
+  let result;
+  let failed = false;
   try {
     const text = next.body.toString("utf8");
     const event = text.length ? JSON.parse(text) : {};
-    const result = await runOne(event, context);
-    const body = JSON.stringify(result === undefined ? null : result);
-    await call("POST", `/2018-06-01/runtime/invocation/${id}/response`, body, { "content-type": "application/json" });
+    const value = await runOne(event, context);
+    result = JSON.stringify(value === undefined ? null : value);
   } catch (e) {
-    await postError(`/2018-06-01/runtime/invocation/${id}/error`, e).catch(() => process.exit(1));
+    failed = true;
+    result = e;
   }
+  // The answer and the next GET /next leave in one write.
+  socket?.cork();
+  const answered = failed
+    ? postError(`/2018-06-01/runtime/invocation/${id}/error`, result)
+    : call("POST", `/2018-06-01/runtime/invocation/${id}/response`, result, { "content-type": "application/json" });
+  pendingNext = call("GET", NEXT);
+  socket?.uncork();
+  await answered.catch(() => process.exit(1));
 }

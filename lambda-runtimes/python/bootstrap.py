@@ -9,11 +9,17 @@
 # '<m>': <reason>", Runtime.HandlerNotFound "Handler '<f>' missing on module '<m>'",
 # Runtime.MalformedHandlerName "Bad handler '<h>': <reason>", Runtime.UserCodeSyntaxError.
 # Function errors are answered as {"errorMessage", "errorType", "requestId", "stackTrace"}.
+# Layers: Cloudbox merges them into the directory CLOUDBOX_OPT_DIR (its /opt); like Lambda's Python
+# runtimes with /opt, sys.path gets <opt>/python/lib/python3.x/site-packages (a site directory:
+# its .pth files count) and <opt>/python, right after the task root and before the runtime's own
+# packages (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html).
 # Plain Python 3 standard library, run by `python3`, outside the TypeScript build.
 import http.client
 import importlib
 import json
 import os
+import re
+import site
 import sys
 import time
 import traceback
@@ -54,6 +60,7 @@ def load_handler():
     modname = modname.replace("/", ".")
     if TASK_ROOT not in sys.path:
         sys.path.insert(0, TASK_ROOT)
+    add_layer_paths()
     try:
         module = importlib.import_module(modname)
     except ImportError as e:
@@ -64,6 +71,23 @@ def load_handler():
     if fn is None:
         raise FaultError("Runtime.HandlerNotFound", "Handler '%s' missing on module '%s'" % (fname, modname))
     return fn
+
+
+def add_layer_paths():
+    opt = os.environ.get("CLOUDBOX_OPT_DIR")
+    if not opt:
+        return
+    # The site-packages of the function's runtime (python3.12 for python3.12), as Lambda names it.
+    m = re.search(r"python(\d+\.\d+)", os.environ.get("AWS_EXECUTION_ENV", ""))
+    version = m.group(1) if m else "%d.%d" % sys.version_info[:2]
+    site_dir = os.path.join(opt, "python", "lib", "python" + version, "site-packages")
+    before = list(sys.path)
+    site.addsitedir(site_dir)
+    added = [p for p in sys.path if p not in before]
+    for p in added:
+        sys.path.remove(p)
+    at = sys.path.index(TASK_ROOT) + 1
+    sys.path[at:at] = added + [os.path.join(opt, "python")]
 
 
 class FaultError(Exception):

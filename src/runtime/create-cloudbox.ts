@@ -158,7 +158,6 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
       // Snapshots of the SDK models, next to the packages they come from (like other tools' caches).
       modelCacheDir: process.env.CLOUDBOX_MODEL_CACHE === "off" ? undefined : join(info.root, "node_modules", ".cache", "cloudbox", "models"),
       onLoad: async (def) => {
-        if (stopping) throw new Error(`Cloudbox is stopping; ${def.name} not loaded`);
         if (def.migrations?.length) store.migrate(def.name, def.migrations);
         if (def.start || def.stop) started.push(def);
         await def.start?.(runtime);
@@ -215,14 +214,17 @@ export const createCloudbox = async (options: CloudboxOptions = {}): Promise<Clo
 
     const stopServices = async () => {
       const rank = (def: ServiceDefinition) => services.findIndex((s) => s.identity.name === def.name);
-      for (const def of started.sort((a, b) => rank(b) - rank(a))) {
+      // A stop hook may load another service (Lambda's last log lines load CloudWatch Logs): it
+      // joins the list and stops in its turn.
+      while (started.length > 0) {
+        started.sort((a, b) => rank(b) - rank(a));
+        const def = started.shift()!;
         try {
           await def.stop?.(runtime);
         } catch (e) {
           log.error(`service ${def.name}: stop failed`, e);
         }
       }
-      started.length = 0;
     };
     // Background work starts after listening, so that workers can call Cloudbox over HTTP too.
     try {

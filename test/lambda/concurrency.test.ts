@@ -15,7 +15,7 @@ import {
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { environmentCount } from "../../src/services/lambda/environments.js";
-import { createNode, decode, lambdaClient, startCloudbox, stopAll, unique, type Cloudbox } from "./helpers.js";
+import { createNode, decode, lambdaClient, logMessages, startCloudbox, stopAll, unique, waitForLogs, type Cloudbox } from "./helpers.js";
 
 let cb: Cloudbox;
 let lambda: LambdaClient;
@@ -101,22 +101,20 @@ describe("concurrency", () => {
       "index.js": "exports.handler = async (e) => { console.log('attempt', e.k); throw new Error('always'); };",
     });
     await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"k":1}') }));
-    const attempts = () =>
-      cb.store.all<{ message: string }>("SELECT message FROM lambda_logs WHERE function_name = ? AND message LIKE '%attempt%'", [name]).length;
-    const waitFor = async (n: number) => {
-      for (let i = 0; i < 100 && attempts() < n; i++) await new Promise((r) => setTimeout(r, 30));
-      return attempts();
-    };
+    // Each attempt logs "attempt 1" (the function's console.log line, in CloudWatch Logs).
+    const count = (messages: string[]) => messages.filter((m) => m.includes("\tINFO\tattempt 1")).length;
+    const attempts = async () => count((await logMessages(cb, name)).map((e) => e.message));
+    const waitFor = async (n: number) => count(await waitForLogs(cb, name, (m) => count(m) >= n, 3000));
     assert.equal(await waitFor(1), 1);
     cb.clock.advance(59_000);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(attempts(), 1);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await attempts(), 1);
     cb.clock.advance(1_000);
     assert.equal(await waitFor(2), 2);
     cb.clock.advance(120_000);
     assert.equal(await waitFor(3), 3);
     cb.clock.advance(600_000);
-    await new Promise((r) => setTimeout(r, 300));
-    assert.equal(attempts(), 3);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(await attempts(), 3);
   });
 });

@@ -1,6 +1,10 @@
-/** Shared setup for the Lambda tests: one Cloudbox, unique names, a role ARN, a JSON decoder. */
+/**
+ * Shared setup for the Lambda tests: one Cloudbox, unique names, a role ARN, a JSON decoder, and
+ * a function's log events as CloudWatch Logs has them.
+ */
 import "../helpers/env.js";
 import { LambdaClient, CreateFunctionCommand, type CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
+import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { lambdaService } from "../../src/services/lambda/service.js";
 import { standInRuntimeFor } from "../../src/services/lambda/model.js";
@@ -33,6 +37,40 @@ export const createNode = async (
       ...extra,
     }),
   );
+
+/** The messages in the function's log group `/aws/lambda/<name>` (all streams, in time order). */
+export const logMessages = async (cb: Cloudbox, name: string, account = ACCOUNT): Promise<{ message: string; logStreamName: string }[]> => {
+  const logs = new CloudWatchLogsClient({ ...cb.clientConfig, credentials: { accessKeyId: account, secretAccessKey: "test" }, maxAttempts: 1 });
+  const out: { message: string; logStreamName: string }[] = [];
+  try {
+    let nextToken: string | undefined;
+    do {
+      const page = await logs.send(new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, nextToken }));
+      for (const e of page.events ?? []) out.push({ message: e.message!, logStreamName: e.logStreamName! });
+      nextToken = page.nextToken;
+    } while (nextToken);
+  } catch (e) {
+    if ((e as Error).name !== "ResourceNotFoundException") throw e;
+  } finally {
+    logs.destroy();
+  }
+  return out;
+};
+
+/** Polls the function's log until `enough` holds (logs are delivered in batches, off the invocation's path). */
+export const waitForLogs = async (
+  cb: Cloudbox,
+  name: string,
+  enough: (messages: string[]) => boolean,
+  timeoutMs = 5000,
+): Promise<string[]> => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const messages = (await logMessages(cb, name)).map((e) => e.message);
+    if (enough(messages) || Date.now() > until) return messages;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
 
 /**
  * Stops Cloudbox and, until the runtime calls service stop hooks itself, the Lambda service's

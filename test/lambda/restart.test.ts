@@ -1,6 +1,7 @@
 /**
  * Functions survive a restart: with a data directory, configuration, versions, aliases and code
- * (zips under <dataDir>/lambda/zips) are in the store and on disk, and the function runs again.
+ * (zips under <dataDir>/lambda/zips) are in the store and on disk, and the function runs again;
+ * the logs of the first run, delivered to CloudWatch Logs on stop, are still there.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateAliasCommand, InvokeCommand, PublishVersionCommand } from "@aws-sdk/client-lambda";
 import { createCloudbox } from "../../src/runtime/index.js";
-import { createNode, decode, lambdaClient, unique } from "./helpers.js";
+import { createNode, decode, lambdaClient, unique, waitForLogs } from "./helpers.js";
 
 test("a function created before a restart still runs after it", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-lambda-restart-"));
@@ -30,8 +31,11 @@ test("a function created before a restart still runs after it", async () => {
     const r = await c2.send(new InvokeCommand({ FunctionName: name, Qualifier: "prod", Payload: Buffer.from("2") }));
     assert.equal(r.ExecutedVersion, "1");
     assert.deepEqual(decode(r.Payload), { ok: true, e: 2 });
-    const logs = second.store.all<{ message: string }>("SELECT message FROM lambda_logs WHERE function_name = ?", [name]);
-    assert.ok(logs.filter((l) => l.message.startsWith("REPORT RequestId")).length >= 2, "the log of both runs is kept");
+    // Both runs' logs are in CloudWatch Logs: the first run's, delivered when the first Cloudbox
+    // stopped, survived the restart with the rest of the store.
+    const reports = (m: string[]) => m.filter((l) => l.startsWith("REPORT RequestId")).length;
+    const logs = await waitForLogs(second, name, (m) => reports(m) >= 2);
+    assert.ok(reports(logs) >= 2, `the log of both runs is kept: ${logs.join(" | ")}`);
     c2.destroy();
     await second.stop();
     assert.ok(existsSync(join(dataDir, "lambda", "code")));

@@ -10,7 +10,7 @@
  * up the parent directories instead; the function's own node_modules still wins, being nearer).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { StorePort } from "../../core/index.js";
@@ -101,41 +101,88 @@ export const prepareCacheRoot = (root: string): void => {
   }
 };
 
-/** Unpacks a stored zip into `<root>/<account>-<sha hex>` once; returns that directory. */
-export const unpackedCodeDir = (root: string, scope: Scope, sha256: string, zip: () => Buffer): string => {
-  const dir = join(root, `${scope.accountId}-${shaHex(sha256)}`);
-  // The marker sits next to the directory, not in it: LAMBDA_TASK_ROOT holds the zip's files only.
-  if (existsSync(`${dir}.complete`)) return dir;
-  const tmp = `${dir}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  const base = resolve(tmp);
-  for (const e of readZip(zip())) {
+/**
+ * Writes a zip's entries under `base` (no absolute paths, no '..'). An entry replaces whatever is
+ * in its way (a file where a directory goes, or the reverse): layers are extracted one over the
+ * other, later ones winning.
+ */
+const extractInto = (base: string, zip: Buffer): void => {
+  for (const e of readZip(zip)) {
     const rel = safeEntryPath(e.name);
     if (!rel) continue;
     const target = resolve(base, rel);
     if (!target.startsWith(base + "/")) continue;
     if (e.isDirectory) {
-      mkdirSync(target, { recursive: true });
+      makeDir(base, target);
       continue;
     }
-    mkdirSync(dirname(target), { recursive: true });
+    makeDir(base, dirname(target));
+    if (existsSync(target) && statSync(target).isDirectory()) rmSync(target, { recursive: true, force: true });
     writeFileSync(target, e.data);
     // Lambda keeps the permissions of the zip; an executable `bootstrap` must stay executable.
-    const mode = e.unixMode ?? (rel === "bootstrap" ? 0o755 : 0o644);
+    const mode = e.unixMode ?? (rel === "bootstrap" || rel.startsWith("bin/") ? 0o755 : 0o644);
     try {
       chmodSync(target, mode | 0o400);
     } catch {
       // best effort
     }
   }
+};
+
+/** mkdir -p, replacing a file that stands where a directory of the path must be. */
+const makeDir = (base: string, dir: string): void => {
   try {
-    rmSync(dir, { recursive: true, force: true }); // a partial unpack from a crash
+    mkdirSync(dir, { recursive: true });
+    return;
+  } catch {
+    // a file is in the way
+  }
+  let cur = base;
+  for (const part of dir.slice(base.length + 1).split("/")) {
+    cur = join(cur, part);
+    if (existsSync(cur) && !statSync(cur).isDirectory()) rmSync(cur, { force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+};
+
+/**
+ * Builds a directory once (in a temporary sibling, renamed into place, with a `.complete` marker
+ * next to it so that a half-built one from a crash is rebuilt); returns it.
+ */
+const buildOnce = (dir: string, fill: (tmp: string) => void): string => {
+  // The marker sits next to the directory, not in it: LAMBDA_TASK_ROOT holds the zip's files only.
+  if (existsSync(`${dir}.complete`)) return dir;
+  const tmp = `${dir}.tmp-${process.pid}-${Math.floor(performance.now() * 1000)}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  fill(resolve(tmp));
+  try {
+    rmSync(dir, { recursive: true, force: true }); // a partial build from a crash
     renameSync(tmp, dir);
     writeFileSync(`${dir}.complete`, "");
   } catch {
-    // another environment unpacked it first
+    // another environment built it first
     rmSync(tmp, { recursive: true, force: true });
   }
   return dir;
+};
+
+/** Unpacks a stored zip into `<root>/<account>-<sha hex>` once; returns that directory. */
+export const unpackedCodeDir = (root: string, scope: Scope, sha256: string, zip: () => Buffer): string =>
+  buildOnce(join(root, `${scope.accountId}-${shaHex(sha256)}`), (tmp) => extractInto(tmp, zip()));
+
+/**
+ * The function's /opt: its layers' zips extracted in order into one directory, later layers
+ * overwriting earlier files ("Lambda extracts the layers into the /opt directory ... in the order
+ * that you add them", https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html). One
+ * directory per distinct list of layer zips, under `root`, built once.
+ */
+export const mergedOptDir = (root: string, layers: ReadonlyArray<{ scope: Scope; sha256: string }>, zip: (l: { scope: Scope; sha256: string }) => Buffer): string => {
+  const key = createHash("sha256")
+    .update(layers.map((l) => `${l.scope.accountId}/${l.scope.region}/${l.sha256}`).join("\n"))
+    .digest("hex")
+    .slice(0, 32);
+  return buildOnce(join(root, key), (tmp) => {
+    for (const l of layers) extractInto(tmp, zip(l));
+  });
 };

@@ -6,31 +6,49 @@
  *   POST /2018-06-01/runtime/invocation/{id}/response
  *   POST /2018-06-01/runtime/invocation/{id}/error      (Lambda-Runtime-Function-Error-Type)
  *   POST /2018-06-01/runtime/init/error
- * Each environment is a small node:http server on 127.0.0.1:0 plus one child process started with
- * AWS_LAMBDA_RUNTIME_API pointing at it: our Node.js or Python bootstrap (lambda-runtimes/), or
- * the zip's own `bootstrap` for provided.* runtimes.
+ * Each environment is a small HTTP/1.1 server on 127.0.0.1:0 (runtime-api-server.ts) plus one
+ * child process started with AWS_LAMBDA_RUNTIME_API pointing at it: our Node.js or Python
+ * bootstrap (lambda-runtimes/), or the `bootstrap` of the zip (or of a layer) for provided.*.
+ *
+ * The warm path is what `npm run bench` measures. Its costs are mostly socket writes that wake
+ * another process, so: the caller gets its answer before the runtime gets its 202; a runtime that
+ * pipelines (our Node.js bootstrap) gets the 202 with its next event, in one write; nothing on the
+ * path touches the store beyond one read of the function, and logs leave in batches.
  *
  * Environments are pooled per function version and configuration and reused while warm (module
  * state survives, as in Lambda); several run in parallel under load, up to the function's
  * reserved concurrency, else DEFAULT_CONCURRENCY; idle ones are reaped after IDLE_MS of clock time;
  * a timeout or a crash kills the environment. Every invocation writes START / END / REPORT lines
- * and the function's output to the per-function log (table lambda_logs, store.ts).
+ * and the function's output to the environment's log stream in CloudWatch Logs (function-logs.ts,
+ * delivered in batches off the invocation's path); LogType Tail reads the invocation's own lines.
+ *
+ * Layers: Lambda extracts a function's layers into /opt. Cloudbox cannot mount /opt, so it gives
+ * the environment one merged directory (code.ts, mergedOptDir) and points the runtime's search
+ * paths at it the way Lambda's runtimes point them at /opt
+ * (https://docs.aws.amazon.com/lambda/latest/dg/packaging-layers.html, "Layer paths for each
+ * Lambda runtime"): NODE_PATH holds <opt>/nodejs/node<major>/node_modules and
+ * <opt>/nodejs/node_modules (and ES module imports find them too, bootstrap.mjs); Python's
+ * sys.path holds <opt>/python/lib/python3.x/site-packages and <opt>/python (bootstrap.py); PATH
+ * ends with <opt>/bin, LD_LIBRARY_PATH with <opt>/lib; a provided.* function without its own
+ * `bootstrap` runs <opt>/bootstrap. DEVIATION: the directory is not /opt; its real path is in the
+ * function's environment as CLOUDBOX_OPT_DIR (docs/deviations.md).
  *
  * All state hangs off the ServiceRuntime (a WeakMap), never module-level: stop(runtime) kills
  * every process and closes every server.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { existsSync, mkdtempSync, readFile, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ServiceRuntime } from "../../core/index.js";
-import { packageRoot, prepareCacheRoot, runtimesDir, unpackedCodeDir } from "./code.js";
+import { destroyClients } from "./clients.js";
+import { mergedOptDir, packageRoot, prepareCacheRoot, runtimesDir, unpackedCodeDir } from "./code.js";
 import { lambdaErrors } from "./errors.js";
+import { endLogStream, openLogStream, shipLines, stopFunctionLogs } from "./function-logs.js";
 import { dataDirOf, runtimeFamily, type StoredConfig } from "./model.js";
-import { appendLogs, type LogLine, type Scope } from "./store.js";
+import { startRuntimeApiServer, type ApiRequest, type ApiResponse, type RuntimeApiServer } from "./runtime-api-server.js";
+import type { Scope } from "./store.js";
 
 /**
  * DEVIATION: Lambda scales a function to the account's unreserved concurrency (1,000 by default);
@@ -45,8 +63,12 @@ const REAP_EVERY_MS = 60_000;
 const INIT_LIMIT_MS = 10_000;
 /** Response payload quota, synchronous invocation (Lambda quotas): 6 MB. */
 const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
-/** LogType Tail returns the last 4 KB of the invocation's log (API_Invoke, LogType). */
-const TAIL_BYTES = 4096;
+
+/** A layer version's zip: in the store under the layer's scope (it may be another account's). */
+export interface LayerCode {
+  scope: Scope;
+  sha256: string;
+}
 
 export interface ExecSpec {
   scope: Scope;
@@ -56,6 +78,9 @@ export interface ExecSpec {
   config: StoredConfig;
   codeSha256: string;
   loadZip: () => Buffer;
+  /** The function's layers, in order (empty without layers). */
+  layers: readonly LayerCode[];
+  loadLayer: (layer: LayerCode) => Buffer;
   reservedConcurrency: number | null;
 }
 
@@ -72,7 +97,7 @@ export interface InvokeResult {
   payload: Buffer;
   functionError?: "Unhandled";
   /** The invocation's log lines (START ... REPORT), for LogType Tail. */
-  log: string;
+  lines: readonly string[];
   environmentId: string;
 }
 
@@ -81,6 +106,8 @@ interface Active {
   dispatched: boolean;
   startedAt: number;
   lines: string[];
+  /** When each line was written (clock ms), for its log event. */
+  times: number[];
   done: boolean;
   cancelTimer?: () => void;
   resolve: (r: InvokeResult) => void;
@@ -97,6 +124,8 @@ interface Workers {
   idle: Map<string, Environment[]>;
   counters: Map<string, Counter>;
   cacheRoot: string;
+  /** Where merged layer directories (each function's /opt) go. */
+  optRoot: string;
   tempRoot?: string;
   python?: Promise<string>;
   cancelReap?: () => void;
@@ -115,8 +144,9 @@ const workers = (runtime: ServiceRuntime): Workers => {
   let w = workersOf.get(runtime);
   if (w) return w;
   const dataDir = dataDirOf(runtime.settings);
-  let tempRoot: string | undefined;
-  const cacheRoot = dataDir ? join(dataDir, "lambda", "code") : (tempRoot = mkdtempSync(join(tmpdir(), "cloudbox-lambda-")));
+  const tempRoot = dataDir ? undefined : mkdtempSync(join(tmpdir(), "cloudbox-lambda-"));
+  const cacheRoot = dataDir ? join(dataDir, "lambda", "code") : tempRoot!;
+  const optRoot = dataDir ? join(dataDir, "lambda", "opt") : join(tempRoot!, "opt");
   prepareCacheRoot(cacheRoot);
   const created: Workers = {
     runtime,
@@ -124,6 +154,7 @@ const workers = (runtime: ServiceRuntime): Workers => {
     idle: new Map(),
     counters: new Map(),
     cacheRoot,
+    optRoot,
     tempRoot,
     timers: new Set(),
     stopped: false,
@@ -157,7 +188,17 @@ const pythonExecutable = (w: Workers): Promise<string> =>
     });
   }));
 
-const hex = (n: number) => randomBytes(n).toString("hex");
+/** Random hex digits from a pool refilled 4 KB at a time (a randomBytes call per id costs more). */
+let pool = randomBytes(4096);
+let poolAt = 0;
+const hex = (n: number): string => {
+  if (poolAt + n > pool.length) {
+    pool = randomBytes(4096);
+    poolAt = 0;
+  }
+  poolAt += n;
+  return pool.toString("hex", poolAt - n, poolAt);
+};
 
 /** Lambda's log stream names: 2024/01/31/[$LATEST]<32 hex digits>. */
 const logStreamName = (ms: number, version: string) => {
@@ -166,31 +207,31 @@ const logStreamName = (ms: number, version: string) => {
   return `${d.getUTCFullYear()}/${p(d.getUTCMonth() + 1)}/${p(d.getUTCDate())}/[${version}]${hex(16)}`;
 };
 
+const parseHwm = (status: string): number => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Math.max(1, Math.round(Number(m[1]) / 1024)) : 0;
+};
+
+/** The process's peak resident memory (VmHWM), read synchronously: for the first REPORT only. */
 const maxMemoryMb = (pid: number | undefined): number => {
   if (!pid) return 0;
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Math.max(1, Math.round(Number(m[1]) / 1024)) : 0;
+    return parseHwm(readFileSync(`/proc/${pid}/status`, "utf8"));
   } catch {
     return 0;
   }
 };
 
+/** How stale "Max Memory Used" may be on a warm REPORT (VmHWM only grows, so it under-reports briefly). */
+const MEMORY_REFRESH_MS = 1000;
+
+const ACCEPTED_BODY = '{"status":"OK"}';
+
 const errorPayload = (errorType: string, errorMessage: string) => Buffer.from(JSON.stringify({ errorType, errorMessage }));
 
-const readAll = (req: IncomingMessage, limit: number): Promise<{ body: Buffer; tooLarge: boolean }> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on("end", () => resolve({ body: Buffer.concat(chunks), tooLarge }));
-    req.on("error", reject);
-  });
+const NEXT_PATH = "/2018-06-01/runtime/invocation/next";
+const isNext = (r: ApiRequest) => r.method === "GET" && r.path === NEXT_PATH;
+const JSON_HEADERS = { "content-type": "application/json" };
 
 class Environment {
   readonly id = hex(16);
@@ -198,8 +239,8 @@ class Environment {
   child?: ChildProcess;
   lastUsed: number;
   retire = false;
-  private server?: Server;
-  private pendingNext?: ServerResponse;
+  private api?: RuntimeApiServer;
+  private pendingNext?: ApiResponse;
   private inv?: Active;
   private readonly createdAt = performance.now();
   private initDurationMs?: number;
@@ -207,8 +248,12 @@ class Environment {
   private initError?: Buffer;
   private initLines: string[] = [];
   private readonly logStream: string;
+  private initTimes: number[] = [];
   private rest: Record<"out" | "err", string> = { out: "", err: "" };
   private exited?: Promise<void>;
+  private memoryMb = 0;
+  private memoryReadAt = 0;
+  private readonly logGroup: string;
 
   constructor(
     private readonly w: Workers,
@@ -217,6 +262,7 @@ class Environment {
   ) {
     this.lastUsed = w.runtime.clock.now();
     this.logStream = logStreamName(w.runtime.clock.now(), spec.version);
+    this.logGroup = spec.config.LoggingConfig?.LogGroup ?? `/aws/lambda/${spec.functionName}`;
   }
 
   get fnKey() {
@@ -225,19 +271,13 @@ class Environment {
 
   /** Starts the Runtime API server and the runtime process. */
   async start(): Promise<void> {
-    const server = createServer({ keepAlive: true }, (req, res) => this.onApi(req, res));
-    server.requestTimeout = 0; // /next is a long poll
-    server.keepAliveTimeout = 0;
-    server.headersTimeout = 0;
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => resolve());
-    });
-    const port = (server.address() as AddressInfo).port;
+    const api = await startRuntimeApiServer(MAX_RESPONSE_BYTES, (req, res) => this.onApi(req, res));
+    this.api = api;
+    const port = api.port;
     const { spec } = this;
     const c = spec.config;
     const codeDir = unpackedCodeDir(this.w.cacheRoot, spec.scope, spec.codeSha256, spec.loadZip);
+    const opt = spec.layers.length ? mergedOptDir(this.w.optRoot, spec.layers, spec.loadLayer) : undefined;
     const family = runtimeFamily(c.Runtime);
     const runtimeDir = join(runtimesDir(), family);
     let command: string;
@@ -249,23 +289,31 @@ class Environment {
       command = await pythonExecutable(this.w);
       args = ["-u", join(runtimeDir, "bootstrap.py")];
     } else {
-      command = join(codeDir, "bootstrap");
+      // A custom runtime's bootstrap comes from the function's code, else from a layer.
+      const candidates = [join(codeDir, "bootstrap"), ...(opt ? [join(opt, "bootstrap")] : [])];
+      command = candidates.find((f) => existsSync(f)) ?? "";
       args = [];
-      if (!existsSync(command)) {
+      if (!command) {
         // Lambda's answer when a custom runtime has no bootstrap (troubleshooting-invocation,
         // "Couldn't find valid bootstrap (Runtime.InvalidEntrypoint)").
-        this.initError = errorPayload("Runtime.InvalidEntrypoint", `Couldn't find valid bootstrap(s): [${command} /opt/bootstrap]`);
+        this.initError = errorPayload("Runtime.InvalidEntrypoint", `Couldn't find valid bootstrap(s): [${join(codeDir, "bootstrap")} ${opt ? join(opt, "bootstrap") : "/opt/bootstrap"}]`);
         this.state = "dead";
         this.close();
         return;
       }
     }
     const endpoint = this.w.runtime.endpoint();
+    const sdkModules = join(packageRoot(), "node_modules");
+    // Lambda's NODE_PATH: /opt/nodejs/node<major>/node_modules:/opt/nodejs/node_modules:<runtime's modules>.
+    const major = /^nodejs(\d+)/.exec(c.Runtime)?.[1];
+    const nodePath = [...(opt ? [join(opt, "nodejs", `node${major}`, "node_modules"), join(opt, "nodejs", "node_modules")] : []), sdkModules].join(":");
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+      // Lambda: PATH=/usr/local/bin:/usr/bin/:/bin:/opt/bin; LD_LIBRARY_PATH=...:/var/task:/var/task/lib:/opt/lib.
+      PATH: `${process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"}${opt ? `:${join(opt, "bin")}` : ""}`,
       LANG: "en_US.UTF-8",
-      LD_LIBRARY_PATH: `${codeDir}/lib`,
-      ...(family === "nodejs" ? { NODE_PATH: join(packageRoot(), "node_modules"), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } : {}),
+      LD_LIBRARY_PATH: [codeDir, `${codeDir}/lib`, ...(opt ? [join(opt, "lib")] : [])].join(":"),
+      ...(opt ? { CLOUDBOX_OPT_DIR: opt } : {}),
+      ...(family === "nodejs" ? { NODE_PATH: nodePath, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } : {}),
       ...(family === "python" ? { PYTHONPATH: codeDir, PYTHONUNBUFFERED: "1", PYTHONDONTWRITEBYTECODE: "1" } : {}),
       ...(c.Environment?.Variables ?? {}),
       // Lambda's defined runtime environment variables
@@ -278,7 +326,7 @@ class Environment {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(c.MemorySize ?? 128),
       AWS_LAMBDA_FUNCTION_VERSION: spec.version,
       AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-      AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${spec.functionName}`,
+      AWS_LAMBDA_LOG_GROUP_NAME: this.logGroup,
       AWS_LAMBDA_LOG_STREAM_NAME: this.logStream,
       AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`,
       LAMBDA_TASK_ROOT: codeDir,
@@ -292,6 +340,7 @@ class Environment {
       AWS_SESSION_TOKEN: "cloudbox-lambda",
       AWS_ENDPOINT_URL: endpoint,
     };
+    openLogStream(this.w.runtime, spec.scope, this.logGroup, this.logStream);
     const child = spawn(command, args, { cwd: codeDir, env, stdio: ["ignore", "pipe", "pipe"] });
     this.child = child;
     child.stdout!.on("data", (d: Buffer) => this.onOutput("out", d));
@@ -311,24 +360,27 @@ class Environment {
   /** Runs one invocation; resolves when it ends, whatever the outcome. */
   run(req: InvokeRequest): Promise<InvokeResult> {
     return new Promise((resolve) => {
-      const inv: Active = { req, dispatched: false, startedAt: performance.now(), lines: [], done: false, resolve };
+      const clock = this.w.runtime.clock;
+      const inv: Active = { req, dispatched: false, startedAt: performance.now(), lines: [], times: [], done: false, resolve };
       this.inv = inv;
       this.state = "busy";
       inv.lines.push(`START RequestId: ${req.requestId} Version: ${this.spec.version}`);
+      inv.times.push(clock.now());
       if (this.initError || !this.child) {
         // init already failed (or there is no runtime to start)
         this.finish(this.initError ?? errorPayload("Runtime.Unknown", "The runtime could not be started."), "Unhandled", true);
         return;
       }
+      // Warm: the runtime is already waiting on /next, and dispatch starts the function's timer.
+      if (this.pendingNext) return this.dispatch(this.pendingNext);
+      // Cold (or the runtime has not asked yet): the init phase has its own limit on top.
       const timeoutMs = (this.spec.config.Timeout ?? 3) * 1000;
-      const clock = this.w.runtime.clock;
       const cold = this.initDurationMs === undefined;
       inv.cancelTimer = clock.schedule(clock.now() + timeoutMs + (cold ? INIT_LIMIT_MS : 0), () => this.timedOut(inv));
-      if (this.pendingNext) this.dispatch(this.pendingNext);
     });
   }
 
-  private dispatch(res: ServerResponse): void {
+  private dispatch(res: ApiResponse): void {
     const inv = this.inv;
     if (!inv || inv.dispatched || inv.done) return;
     this.pendingNext = undefined;
@@ -348,21 +400,16 @@ class Environment {
     };
     if (inv.req.clientContext) headers["lambda-runtime-client-context"] = inv.req.clientContext;
     if (inv.req.cognitoIdentity) headers["lambda-runtime-cognito-identity"] = inv.req.cognitoIdentity;
-    res.writeHead(200, headers);
-    res.end(inv.req.payload);
+    res.send(200, headers, inv.req.payload);
   }
 
-  private onApi(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? "";
-    const accepted = () => {
-      res.writeHead(202, { "content-type": "application/json" });
-      res.end('{"status":"OK"}');
-    };
-    if (req.method === "GET" && url === "/2018-06-01/runtime/invocation/next") {
+  private onApi(req: ApiRequest, res: ApiResponse): void {
+    const url = req.path;
+    if (req.method === "GET" && url === NEXT_PATH) {
       if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.createdAt;
       if (this.state === "starting") this.state = this.inv ? "busy" : "idle";
       this.pendingNext = res;
-      res.on("close", () => {
+      res.onAbort(() => {
         if (this.pendingNext === res) this.pendingNext = undefined;
       });
       if (this.inv && !this.inv.dispatched) this.dispatch(res);
@@ -372,41 +419,39 @@ class Environment {
     if (req.method === "POST" && m) {
       const id = decodeURIComponent(m[1]);
       const inv = this.inv;
-      readAll(req, MAX_RESPONSE_BYTES).then(({ body, tooLarge }) => {
-        if (!inv || inv.done || inv.req.requestId !== id) {
-          res.writeHead(400, { "content-type": "application/json" });
-          res.end(JSON.stringify({ errorMessage: `Invalid request ID: ${id}`, errorType: "InvalidRequestID" }));
-          return;
-        }
-        if (tooLarge) {
-          res.writeHead(413, { "content-type": "application/json" });
-          res.end(JSON.stringify({ errorMessage: "Exceeded maximum allowed payload size (6291556 bytes).", errorType: "RequestEntityTooLarge" }));
-          // Lambda's error for an oversized response.
-          setImmediate(() =>
-            this.finish(errorPayload("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes)."), "Unhandled", false),
-          );
-          return;
-        }
-        accepted();
-        // Let the output the function wrote before answering be read first (same poll phase).
-        setImmediate(() => this.finish(body, m[2] === "error" ? "Unhandled" : undefined, false));
-      }, () => undefined);
+      if (!inv || inv.done || inv.req.requestId !== id) {
+        res.send(400, JSON_HEADERS, JSON.stringify({ errorMessage: `Invalid request ID: ${id}`, errorType: "InvalidRequestID" }));
+        return;
+      }
+      if (req.tooLarge) {
+        res.send(413, JSON_HEADERS, JSON.stringify({ errorMessage: "Exceeded maximum allowed payload size (6291556 bytes).", errorType: "RequestEntityTooLarge" }));
+        // Lambda's error for an oversized response.
+        setImmediate(() =>
+          this.finish(errorPayload("Function.ResponseSizeTooLarge", "Response payload size exceeded maximum allowed payload size (6291556 bytes)."), "Unhandled", false),
+        );
+        return;
+      }
+      // Let the output the function wrote before answering be read first (same poll phase);
+      // then answer the caller, and the runtime's 202 after that: a socket write wakes another
+      // process, which is not free, and the caller's answer should not wait behind it. When the
+      // runtime has already asked for the next event (pipelined), the 202 waits to leave with it.
+      setImmediate(() => {
+        this.finish(req.body, m[2] === "error" ? "Unhandled" : undefined, false);
+        setImmediate(() => res.send(202, JSON_HEADERS, ACCEPTED_BODY, res.followedBy(isNext)));
+      });
       return;
     }
     if (req.method === "POST" && url === "/2018-06-01/runtime/init/error") {
-      readAll(req, MAX_RESPONSE_BYTES).then(({ body }) => {
-        accepted();
-        this.initError = body.length ? body : errorPayload("Runtime.Unknown", "Unknown init error");
-        if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.createdAt;
-        setImmediate(() => {
-          if (this.inv && !this.inv.done) this.finish(this.initError!, "Unhandled", true);
-          else this.kill();
-        });
-      }, () => undefined);
+      res.send(202, JSON_HEADERS, ACCEPTED_BODY);
+      this.initError = req.body.length && !req.tooLarge ? req.body : errorPayload("Runtime.Unknown", "Unknown init error");
+      if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.createdAt;
+      setImmediate(() => {
+        if (this.inv && !this.inv.done) this.finish(this.initError!, "Unhandled", true);
+        else this.kill();
+      });
       return;
     }
-    res.writeHead(404, { "content-type": "application/json" });
-    res.end(JSON.stringify({ errorMessage: `Unknown Runtime API path ${req.method} ${url}`, errorType: "NotFound" }));
+    res.send(404, JSON_HEADERS, JSON.stringify({ errorMessage: `Unknown Runtime API path ${req.method} ${url}`, errorType: "NotFound" }));
   }
 
   private onOutput(stream: "out" | "err", d: Buffer): void {
@@ -417,35 +462,27 @@ class Environment {
   }
 
   private addLine(line: string): void {
-    if (this.inv && !this.inv.done) this.inv.lines.push(line);
-    else if (this.initDurationMs === undefined || !this.coldReported) {
+    const now = this.w.runtime.clock.now();
+    if (this.inv && !this.inv.done) {
+      this.inv.lines.push(line);
+      this.inv.times.push(now);
+    } else if (this.initDurationMs === undefined || !this.coldReported) {
       this.initLines.push(line);
-    } else this.persist([line]);
+      this.initTimes.push(now);
+    } else this.persist([line], [now]);
   }
 
-  private persist(lines: string[]): void {
-    if (this.w.stopped || lines.length === 0) return;
-    const now = Date.now();
-    const { scope, functionName } = this.spec;
-    const rows: LogLine[] = lines.map((message) => ({
-      accountId: scope.accountId,
-      region: scope.region,
-      functionName,
-      logStream: this.logStream,
-      ts: now,
-      message,
-    }));
-    try {
-      appendLogs(this.w.runtime.store, rows);
-    } catch (e) {
-      this.w.runtime.log.debug(`lambda: cannot write logs of ${functionName}: ${(e as Error).message}`);
-    }
+  /** Hands lines to the log shipper (CloudWatch Logs, batched: nothing waits for it). */
+  private persist(lines: readonly string[], times: readonly number[]): void {
+    if (lines.length === 0) return;
+    shipLines(this.w.runtime, this.spec.scope, this.logGroup, this.logStream, lines, times);
   }
 
   private timedOut(inv: Active): void {
     if (inv.done) return;
     const seconds = ((performance.now() - inv.startedAt) / 1000).toFixed(2);
     inv.lines.push(`${new Date().toISOString()} ${inv.req.requestId} Task timed out after ${seconds} seconds`);
+    inv.times.push(this.w.runtime.clock.now());
     // The Invoke answer for a timeout: errorType Sandbox.Timedout (troubleshooting-invocation,
     // "Function times out (Sandbox.Timedout)"), message "RequestId: <id> Error: Task timed out after N.NN seconds".
     this.finish(errorPayload("Sandbox.Timedout", `RequestId: ${inv.req.requestId} Error: Task timed out after ${seconds} seconds`), "Unhandled", true);
@@ -464,10 +501,14 @@ class Environment {
       // Lambda's answer when the runtime process exits mid-invocation or during init
       // (e.g. {"errorType":"Runtime.ExitError","errorMessage":"RequestId: <id> Error: Runtime exited with error: exit status 1"}).
       const payload = this.initError ?? errorPayload("Runtime.ExitError", `RequestId: ${inv.req.requestId} Error: Runtime exited with error: ${status}`);
-      if (!this.initError) inv.lines.push(`RequestId: ${inv.req.requestId} Error: Runtime exited with error: ${status}`, "Runtime.ExitError");
+      if (!this.initError) {
+        inv.lines.push(`RequestId: ${inv.req.requestId} Error: Runtime exited with error: ${status}`, "Runtime.ExitError");
+        const now = this.w.runtime.clock.now();
+        inv.times.push(now, now);
+      }
       this.finish(payload, "Unhandled", true);
     } else if (this.initLines.length) {
-      this.persist(this.initLines.splice(0));
+      this.persist(this.initLines.splice(0), this.initTimes.splice(0));
     }
     this.close();
     this.w.envs.delete(this);
@@ -482,23 +523,49 @@ class Environment {
     const durationMs = performance.now() - inv.startedAt;
     const c = this.spec.config;
     const lines = inv.lines;
+    const now = this.w.runtime.clock.now();
     lines.push(`END RequestId: ${inv.req.requestId}`);
-    let report = `REPORT RequestId: ${inv.req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${c.MemorySize ?? 128} MB\tMax Memory Used: ${maxMemoryMb(this.child?.pid)} MB\t`;
+    let report = `REPORT RequestId: ${inv.req.requestId}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\tMemory Size: ${c.MemorySize ?? 128} MB\tMax Memory Used: ${this.memoryUsed()} MB\t`;
     let all = lines;
+    let times = inv.times;
     if (!this.coldReported) {
       this.coldReported = true;
       if (this.initDurationMs !== undefined) report += `Init Duration: ${this.initDurationMs.toFixed(2)} ms\t`;
       lines.push(report);
+      times.push(now, now);
       all = [...this.initLines.splice(0), ...lines];
-    } else lines.push(report);
-    this.persist(all);
+      times = [...this.initTimes.splice(0), ...times];
+    } else {
+      lines.push(report);
+      times.push(now, now);
+    }
+    this.persist(all, times);
     this.inv = undefined;
     if (kill || this.retire) this.kill();
     else {
       this.state = "idle";
       this.lastUsed = this.w.runtime.clock.now();
     }
-    inv.resolve({ payload, ...(functionError ? { functionError } : {}), log: all.join("\n") + "\n", environmentId: this.id });
+    inv.resolve({ payload, ...(functionError ? { functionError } : {}), lines: all, environmentId: this.id });
+  }
+
+  /**
+   * "Max Memory Used": read once synchronously for the first REPORT, then refreshed in the
+   * background at most every MEMORY_REFRESH_MS (a file read per invocation is not free).
+   */
+  private memoryUsed(): number {
+    const pid = this.child?.pid;
+    if (!pid) return this.memoryMb;
+    if (this.memoryReadAt === 0) {
+      this.memoryMb = maxMemoryMb(pid);
+      this.memoryReadAt = performance.now();
+    } else if (performance.now() - this.memoryReadAt >= MEMORY_REFRESH_MS) {
+      this.memoryReadAt = performance.now();
+      readFile(`/proc/${pid}/status`, "utf8", (err, text) => {
+        if (!err) this.memoryMb = Math.max(this.memoryMb, parseHwm(text));
+      });
+    }
+    return this.memoryMb;
   }
 
   /** Kills the process and closes the server (idempotent). */
@@ -514,10 +581,10 @@ class Environment {
   }
 
   private close(): void {
-    if (this.pendingNext && !this.pendingNext.headersSent) this.pendingNext.destroy();
+    if (this.pendingNext && !this.pendingNext.done) this.pendingNext.destroy();
     this.pendingNext = undefined;
-    this.server?.close();
-    this.server?.closeAllConnections();
+    this.api?.close();
+    endLogStream(this.w.runtime, this.spec.scope, this.logGroup, this.logStream);
   }
 
   private removeFromIdle(): void {
@@ -610,7 +677,11 @@ export const environmentCount = (runtime: ServiceRuntime): number => workersOf.g
 /** The service's stop hook: kills every process, closes every server, drops the code cache if temporary. */
 export const stopEnvironments = async (runtime: ServiceRuntime): Promise<void> => {
   const w = workersOf.get(runtime);
-  if (!w) return;
+  if (!w) {
+    await stopFunctionLogs(runtime).catch(() => undefined);
+    destroyClients(runtime);
+    return;
+  }
   w.stopped = true;
   w.cancelReap?.();
   for (const cancel of w.timers) cancel();
@@ -619,6 +690,9 @@ export const stopEnvironments = async (runtime: ServiceRuntime): Promise<void> =
   for (const e of envs) e.kill();
   await Promise.race([Promise.all(envs.map((e) => e.waitExit())), new Promise((r) => setTimeout(r, 2000).unref())]);
   for (const waiters of w.counters.values()) for (const wake of waiters.waiters.splice(0)) wake();
+  // The last lines go to CloudWatch Logs while it still serves (it stops after Lambda).
+  await stopFunctionLogs(runtime).catch(() => undefined);
+  destroyClients(runtime);
   process.off("exit", w.exitHook);
   if (w.tempRoot) rmSync(w.tempRoot, { recursive: true, force: true });
   workersOf.delete(runtime);

@@ -3,21 +3,27 @@
  * DeleteFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion,
  * ListVersionsByFunction.
  *
- * Code comes as ZipFile bytes (S3Bucket/S3Key is refused until S3 objects exist: DEVIATION).
+ * Code comes as ZipFile bytes or from an object in Cloudbox's S3 (code-source.ts). Layers are
+ * checked and recorded as {Arn, CodeSize} (layers.ts); VpcConfig is checked against EC2 and
+ * answered with its VpcId (vpc.ts). CreateFunction and the updates read S3 and EC2 through the
+ * API before writing anything, then write everything in one transaction: bad input leaves no
+ * half-created function.
  * State: a new function answers State "Pending" in CreateFunction's response and is "Active" from
  * the next read (Lambda's documented Pending → Active transition,
  * https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html); updates answer
  * LastUpdateStatus "InProgress" and read back as "Successful".
- * Not done: container images (PackageType Image), VpcConfig checks against EC2, layers' contents
- * (Layers ARNs are stored and echoed but not merged into /opt: DEVIATION), code signing, SnapStart,
- * tags, dead-letter configs, file systems.
+ * Not done: container images (PackageType Image), code signing, SnapStart, tags, dead-letter
+ * configs, file systems.
  */
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { commonErrors, opDefiner, type OperationContext } from "../../core/index.js";
-import { MAX_DIRECT_ZIP_BYTES, storeZip, validateZip } from "./code.js";
+import { sha256Base64, storeZip } from "./code.js";
+import { fetchZip } from "./code-source.js";
 import { lambdaErrors } from "./errors.js";
+import { resolveFunctionLayers } from "./layers.js";
 import {
   checkRuntime,
+  codeLocation,
   dataDirOf,
   functionArn,
   lambdaTimestamp,
@@ -31,6 +37,7 @@ import {
   type StoredConfig,
 } from "./model.js";
 import {
+  deleteEventInvokeConfigRow,
   deleteFunctionRows,
   deleteVersionRow,
   getFunctionRow,
@@ -44,6 +51,7 @@ import {
   type Scope,
 } from "./store.js";
 import { stopFunctionEnvironments } from "./environments.js";
+import { resolveVpcConfig } from "./vpc.js";
 import { rmSync } from "node:fs";
 
 const defineOp = opDefiner<typeof import("@aws-sdk/client-lambda")>();
@@ -106,26 +114,17 @@ const checkSettable = (input: Settable): void => {
   }
 };
 
-const zipBytes = (zip: Uint8Array | undefined): Buffer | undefined => (zip ? Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength) : undefined);
+const NO_CODE = "Please provide a source for function code.";
 
-const takeZip = (ctx: OperationContext, code: { ZipFile?: Uint8Array; S3Bucket?: string; ImageUri?: string } | undefined) => {
-  const zip = zipBytes(code?.ZipFile);
-  if (!zip) {
-    if (code?.S3Bucket || code?.ImageUri) {
-      // DEVIATION: code from S3 and container images are not supported yet.
-      throw lambdaErrors.invalidParameterValue("Cloudbox accepts function code as ZipFile only (S3 code and images are not supported yet).");
-    }
-    throw lambdaErrors.invalidParameterValue("Please provide a source for function code.");
-  }
-  if (zip.length > MAX_DIRECT_ZIP_BYTES) throw lambdaErrors.requestTooLarge("Request must be smaller than 69905067 bytes for the CreateFunction operation");
-  validateZip(zip);
-  return storeZip(ctx.store, scopeOf(ctx), zip, dataDirOf(ctx.settings));
+/** Deletes code files that nothing references any more (after the transaction that let them go). */
+const pruneFiles = (ctx: OperationContext): void => {
+  for (const path of pruneCode(ctx.store)) rmSync(path, { force: true });
 };
 
 /** What reads answer: the stored snapshot, with the states a finished transition leaves. */
 const present = (c: StoredConfig): FunctionConfiguration => c;
 
-export const createFunction = defineOp("CreateFunction", (input, ctx) => {
+export const createFunction = defineOp("CreateFunction", async (input, ctx) => {
   const s = scopeOf(ctx);
   const { name } = parseFunctionName(input.FunctionName, ctx);
   if ((input.PackageType ?? "Zip") !== "Zip") {
@@ -136,44 +135,53 @@ export const createFunction = defineOp("CreateFunction", (input, ctx) => {
   }
   checkSettable(input);
   if (getFunctionRow(ctx.store, s, name)) throw lambdaErrors.resourceConflict(`Function already exist: ${name}`);
-  const code = takeZip(ctx, input.Code);
-  const now = ctx.clock.now();
-  const config: StoredConfig = {
-    FunctionName: name,
-    FunctionArn: functionArn(s, name),
-    Runtime: input.Runtime,
-    Role: input.Role,
-    Handler: input.Handler,
-    CodeSize: code.size,
-    Description: input.Description ?? "",
-    Timeout: input.Timeout ?? 3,
-    MemorySize: input.MemorySize ?? 128,
-    LastModified: lambdaTimestamp(now),
-    CodeSha256: code.sha256,
-    Version: "$LATEST",
-    ...(input.Environment?.Variables ? { Environment: { Variables: { ...input.Environment.Variables } } } : {}),
-    TracingConfig: { Mode: input.TracingConfig?.Mode ?? "PassThrough" },
-    RevisionId: newRevisionId(),
-    ...(input.Layers?.length ? { Layers: input.Layers.map((Arn) => ({ Arn, CodeSize: 0 })) } : {}),
-    State: "Active",
-    LastUpdateStatus: "Successful",
-    PackageType: "Zip",
-    Architectures: input.Architectures?.length ? input.Architectures : ["x86_64"],
-    EphemeralStorage: { Size: input.EphemeralStorage?.Size ?? 512 },
-    SnapStart: { ApplyOn: "None", OptimizationStatus: "Off" },
-    LoggingConfig: { LogFormat: "Text", LogGroup: `/aws/lambda/${name}` },
-  };
-  insertFunctionRow(ctx.store, s, name, now);
-  putVersionRow(ctx.store, s, { name, version: "$LATEST", config: JSON.stringify(config), code_sha256: code.sha256 });
-  let published: StoredConfig | undefined;
-  if (input.Publish) published = publish(ctx, s, name, undefined);
-  const shown = published ?? config;
-  // CreateFunction's own answer shows the transition's start.
-  return { ...present(shown), State: "Pending" as const, StateReason: "The function is being created.", StateReasonCode: "Creating" as const, LastUpdateStatus: undefined };
+  if (input.Layers?.length) resolveFunctionLayers(ctx, input.Layers);
+  // Reads through other services first (S3 for the code, EC2 for the VPC), writes after.
+  const zip = await fetchZip(runtimeOf(ctx), s, input.Code, "CreateFunction", NO_CODE);
+  const vpc = await resolveVpcConfig(runtimeOf(ctx), s, input.VpcConfig);
+  // An async handler is not wrapped in a transaction by the gateway: this is the one.
+  return ctx.store.transaction(() => {
+    if (getFunctionRow(ctx.store, s, name)) throw lambdaErrors.resourceConflict(`Function already exist: ${name}`);
+    const layers = input.Layers?.length ? resolveFunctionLayers(ctx, input.Layers) : undefined;
+    const code = storeZip(ctx.store, s, zip, dataDirOf(ctx.settings));
+    const now = ctx.clock.now();
+    const config: StoredConfig = {
+      FunctionName: name,
+      FunctionArn: functionArn(s, name),
+      Runtime: input.Runtime!,
+      Role: input.Role,
+      Handler: input.Handler!,
+      CodeSize: code.size,
+      Description: input.Description ?? "",
+      Timeout: input.Timeout ?? 3,
+      MemorySize: input.MemorySize ?? 128,
+      LastModified: lambdaTimestamp(now),
+      CodeSha256: code.sha256,
+      Version: "$LATEST",
+      ...(vpc ? { VpcConfig: vpc } : {}),
+      ...(input.Environment?.Variables ? { Environment: { Variables: { ...input.Environment.Variables } } } : {}),
+      TracingConfig: { Mode: input.TracingConfig?.Mode ?? "PassThrough" },
+      RevisionId: newRevisionId(),
+      ...(layers ? { Layers: layers } : {}),
+      State: "Active",
+      LastUpdateStatus: "Successful",
+      PackageType: "Zip",
+      Architectures: input.Architectures?.length ? input.Architectures : ["x86_64"],
+      EphemeralStorage: { Size: input.EphemeralStorage?.Size ?? 512 },
+      SnapStart: { ApplyOn: "None", OptimizationStatus: "Off" },
+      // A custom LogGroup is where the logs go (function-logs.ts); DEVIATION: LogFormat JSON and
+      // the log levels are not applied, lines stay text.
+      LoggingConfig: { LogFormat: "Text", LogGroup: input.LoggingConfig?.LogGroup || `/aws/lambda/${name}` },
+    };
+    insertFunctionRow(ctx.store, s, name, now);
+    putVersionRow(ctx.store, s, { name, version: "$LATEST", config: JSON.stringify(config), code_sha256: code.sha256 });
+    let published: StoredConfig | undefined;
+    if (input.Publish) published = publish(ctx, s, name, undefined);
+    const shown = published ?? config;
+    // CreateFunction's own answer shows the transition's start.
+    return { ...present(shown), State: "Pending" as const, StateReason: "The function is being created.", StateReasonCode: "Creating" as const, LastUpdateStatus: undefined };
+  });
 });
-
-const codeLocation = (ctx: OperationContext, s: Scope, name: string, sha: string) =>
-  `${runtimeOf(ctx).endpoint()}/_cloudbox/lambda/code/${s.accountId}/${s.region}/${encodeURIComponent(name)}/${Buffer.from(sha, "base64").toString("hex")}.zip`;
 
 export const getFunction = defineOp("GetFunction", (input, ctx) => {
   const s = scopeOf(ctx);
@@ -183,7 +191,6 @@ export const getFunction = defineOp("GetFunction", (input, ctx) => {
   const r = resolveQualified(ctx.store, s, ref2, () => undefined);
   return {
     Configuration: present(r.config),
-    // DEVIATION: Lambda answers a presigned S3 URL; Cloudbox serves the zip itself (see service.ts).
     Code: { RepositoryType: "S3", Location: codeLocation(ctx, s, ref.name, r.codeSha256) },
     ...(fn.reserved_concurrency !== null ? { Concurrency: { ReservedConcurrentExecutions: fn.reserved_concurrency } } : {}),
   };
@@ -237,70 +244,99 @@ export const deleteFunction = defineOp("DeleteFunction", (input, ctx) => {
       throw lambdaErrors.resourceConflict(`Unable to delete version because the following aliases reference it: [${usedBy.map((a) => a.name).join(", ")}]`);
     }
     deleteVersionRow(ctx.store, s, ref.name, q);
+    deleteEventInvokeConfigRow(ctx.store, s, ref.name, q);
   } else {
     if (q === "$LATEST") throw lambdaErrors.invalidParameterValue("$LATEST version cannot be deleted without deleting the function.");
     deleteFunctionRows(ctx.store, s, ref.name);
   }
-  for (const path of pruneCode(ctx.store, s)) rmSync(path, { force: true });
+  pruneFiles(ctx);
   stopFunctionEnvironments(runtimeOf(ctx), s, ref.name, q);
   return {};
 });
 
-export const updateFunctionCode = defineOp("UpdateFunctionCode", (input, ctx) => {
+export const updateFunctionCode = defineOp("UpdateFunctionCode", async (input, ctx) => {
   const s = scopeOf(ctx);
   const { name } = parseFunctionName(input.FunctionName, ctx);
   requireFunction(ctx.store, s, name);
-  const cur = readConfig(ctx.store, s, name)!;
-  if (input.RevisionId && input.RevisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
-  const code = takeZip(ctx, input);
-  const config: StoredConfig = {
-    ...cur.config,
-    CodeSha256: code.sha256,
-    CodeSize: code.size,
-    LastModified: lambdaTimestamp(ctx.clock.now()),
-    RevisionId: newRevisionId(),
-    ...(input.Architectures?.length ? { Architectures: input.Architectures } : {}),
-    State: "Active",
-    LastUpdateStatus: "Successful",
+  const revisionOk = () => {
+    const cur = readConfig(ctx.store, s, name);
+    if (!cur) throw lambdaErrors.functionNotFound(functionArn(s, name));
+    if (input.RevisionId && input.RevisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
+    return cur;
   };
-  if (input.DryRun) return { ...config, RevisionId: cur.config.RevisionId };
-  putVersionRow(ctx.store, s, { name, version: "$LATEST", config: JSON.stringify(config), code_sha256: code.sha256 });
-  for (const path of pruneCode(ctx.store, s)) rmSync(path, { force: true });
+  revisionOk();
+  const zip = await fetchZip(runtimeOf(ctx), s, input, "UpdateFunctionCode", NO_CODE);
+  const shown = ctx.store.transaction(() => {
+    const cur = revisionOk();
+    const config: StoredConfig = {
+      ...cur.config,
+      LastModified: lambdaTimestamp(ctx.clock.now()),
+      RevisionId: newRevisionId(),
+      ...(input.Architectures?.length ? { Architectures: input.Architectures } : {}),
+      State: "Active",
+      LastUpdateStatus: "Successful",
+    };
+    if (input.DryRun) {
+      // Validation only: nothing is stored (the answer shows what the code would be).
+      return { ...config, CodeSha256: sha256Base64(zip), CodeSize: zip.length, RevisionId: cur.config.RevisionId };
+    }
+    const code = storeZip(ctx.store, s, zip, dataDirOf(ctx.settings));
+    config.CodeSha256 = code.sha256;
+    config.CodeSize = code.size;
+    putVersionRow(ctx.store, s, { name, version: "$LATEST", config: JSON.stringify(config), code_sha256: code.sha256 });
+    return input.Publish ? publish(ctx, s, name, undefined) : config;
+  });
+  if (input.DryRun) return shown;
+  pruneFiles(ctx);
   // Environments of $LATEST run the old code: let them go.
   stopFunctionEnvironments(runtimeOf(ctx), s, name, "$LATEST");
-  const shown = input.Publish ? publish(ctx, s, name, undefined) : config;
   return { ...shown, LastUpdateStatus: "InProgress" as const };
 });
 
-export const updateFunctionConfiguration = defineOp("UpdateFunctionConfiguration", (input, ctx) => {
+export const updateFunctionConfiguration = defineOp("UpdateFunctionConfiguration", async (input, ctx) => {
   const s = scopeOf(ctx);
   const { name } = parseFunctionName(input.FunctionName, ctx);
   requireFunction(ctx.store, s, name);
-  const cur = readConfig(ctx.store, s, name)!;
-  if (input.RevisionId && input.RevisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
+  const current = () => {
+    const cur = readConfig(ctx.store, s, name);
+    if (!cur) throw lambdaErrors.functionNotFound(functionArn(s, name));
+    if (input.RevisionId && input.RevisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
+    return cur;
+  };
+  current();
   checkSettable(input);
-  const c: StoredConfig = { ...cur.config };
-  if (input.Role !== undefined) c.Role = input.Role;
-  if (input.Handler !== undefined) c.Handler = input.Handler;
-  if (input.Description !== undefined) c.Description = input.Description;
-  if (input.Timeout !== undefined) c.Timeout = input.Timeout;
-  if (input.MemorySize !== undefined) c.MemorySize = input.MemorySize;
-  if (input.Runtime !== undefined) c.Runtime = input.Runtime;
-  if (input.Environment !== undefined) {
-    if (input.Environment.Variables && Object.keys(input.Environment.Variables).length) c.Environment = { Variables: { ...input.Environment.Variables } };
-    else delete c.Environment;
-  }
-  if (input.TracingConfig?.Mode) c.TracingConfig = { Mode: input.TracingConfig.Mode };
-  if (input.Layers !== undefined) {
-    if (input.Layers.length) c.Layers = input.Layers.map((Arn) => ({ Arn, CodeSize: 0 }));
-    else delete c.Layers;
-  }
-  if (input.EphemeralStorage?.Size) c.EphemeralStorage = { Size: input.EphemeralStorage.Size };
-  c.LastModified = lambdaTimestamp(ctx.clock.now());
-  c.RevisionId = newRevisionId();
-  c.State = "Active";
-  c.LastUpdateStatus = "Successful";
-  putVersionRow(ctx.store, s, { name, version: "$LATEST", config: JSON.stringify(c), code_sha256: cur.codeSha256 });
+  if (input.Layers?.length) resolveFunctionLayers(ctx, input.Layers);
+  const vpc = await resolveVpcConfig(runtimeOf(ctx), s, input.VpcConfig);
+  const c = ctx.store.transaction(() => {
+    const cur = current();
+    const c: StoredConfig = { ...cur.config };
+    if (input.Role !== undefined) c.Role = input.Role;
+    if (input.Handler !== undefined) c.Handler = input.Handler;
+    if (input.Description !== undefined) c.Description = input.Description;
+    if (input.Timeout !== undefined) c.Timeout = input.Timeout;
+    if (input.MemorySize !== undefined) c.MemorySize = input.MemorySize;
+    if (input.Runtime !== undefined) c.Runtime = input.Runtime;
+    if (input.Environment !== undefined) {
+      if (input.Environment.Variables && Object.keys(input.Environment.Variables).length) c.Environment = { Variables: { ...input.Environment.Variables } };
+      else delete c.Environment;
+    }
+    if (input.TracingConfig?.Mode) c.TracingConfig = { Mode: input.TracingConfig.Mode };
+    if (input.Layers !== undefined) {
+      if (input.Layers.length) c.Layers = resolveFunctionLayers(ctx, input.Layers);
+      else delete c.Layers;
+    }
+    if (vpc) c.VpcConfig = vpc;
+    if (input.EphemeralStorage?.Size) c.EphemeralStorage = { Size: input.EphemeralStorage.Size };
+    if (input.LoggingConfig?.LogGroup) c.LoggingConfig = { LogFormat: "Text", LogGroup: input.LoggingConfig.LogGroup };
+    c.LastModified = lambdaTimestamp(ctx.clock.now());
+    c.RevisionId = newRevisionId();
+    c.State = "Active";
+    c.LastUpdateStatus = "Successful";
+    putVersionRow(ctx.store, s, { name, version: "$LATEST", config: JSON.stringify(c), code_sha256: cur.codeSha256 });
+    return c;
+  });
+  // A layer version deleted earlier may have been kept only for this function.
+  if (input.Layers !== undefined) pruneFiles(ctx);
   // Environments of $LATEST run the old configuration: let them go.
   stopFunctionEnvironments(runtimeOf(ctx), s, name, "$LATEST");
   return { ...c, LastUpdateStatus: "InProgress" as const };
@@ -337,7 +373,7 @@ const publish = (ctx: OperationContext, s: Scope, name: string, description: str
   return config;
 };
 
-const BODY_KEYS = ["Runtime", "Role", "Handler", "Timeout", "MemorySize", "Environment", "Layers", "Architectures", "TracingConfig", "EphemeralStorage"] as const;
+const BODY_KEYS = ["Runtime", "Role", "Handler", "Timeout", "MemorySize", "Environment", "Layers", "VpcConfig", "Architectures", "TracingConfig", "EphemeralStorage"] as const;
 const sameBody = (a: StoredConfig, b: StoredConfig) => BODY_KEYS.every((k) => JSON.stringify(a[k] ?? null) === JSON.stringify(b[k] ?? null));
 
 export const publishVersion = defineOp("PublishVersion", (input, ctx) => {

@@ -1,7 +1,8 @@
 /**
  * Lambda's own HTTP routes on Cloudbox's port (the service's internalRoute hook):
- *   GET /_cloudbox/lambda/code/<account>/<region>/<function>/<sha256 hex>.zip
- *       the zip that GetFunction's Code.Location points at (Lambda answers a presigned S3 URL);
+ *   GET /_cloudbox/lambda/code/<account>/<region>/<function or layer>/<sha256 hex>.zip
+ *       the zip that GetFunction's Code.Location and GetLayerVersion's Content.Location point at
+ *       (Lambda answers a presigned S3 URL);
  *   ANY /_cloudbox/lambda-url/<url-id>/<path>
  *   ANY http://<url-id>.lambda-url.<region>.localhost:<port>/<path>  (when the gateway hands
  *       requests for that host here)
@@ -16,8 +17,9 @@ import { randomUUID } from "node:crypto";
 import type { HttpRequest, HttpResponse, ServiceRuntime } from "../../core/index.js";
 import { loadZip } from "./code.js";
 import { runInvocation } from "./environments.js";
+import { execSpec } from "./exec-spec.js";
 import { functionArn, resolveQualified } from "./model.js";
-import { getFunctionRow, getUrlRowById, type Scope } from "./store.js";
+import { getUrlRowById, type Scope } from "./store.js";
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   status,
@@ -94,19 +96,11 @@ const functionUrl = async (runtime: ServiceRuntime, req: HttpRequest, urlId: str
   };
   let result;
   try {
-    result = await runInvocation(
-      runtime,
-      {
-        scope: s,
-        functionName: row.function_name,
-        version: resolved.version,
-        config: resolved.config,
-        codeSha256: resolved.codeSha256,
-        loadZip: () => loadZip(runtime.store, s, resolved.codeSha256),
-        reservedConcurrency: getFunctionRow(runtime.store, s, row.function_name)?.reserved_concurrency ?? null,
-      },
-      { requestId, payload: Buffer.from(JSON.stringify(event)), invokedArn: functionArn(s, row.function_name, row.qualifier || undefined) },
-    );
+    result = await runInvocation(runtime, execSpec(runtime, s, row.function_name, resolved), {
+      requestId,
+      payload: Buffer.from(JSON.stringify(event)),
+      invokedArn: functionArn(s, row.function_name, row.qualifier || undefined),
+    });
   } catch (e) {
     if ((e as { code?: string }).code === "TooManyRequestsException") return json(429, { Message: "Rate Exceeded." });
     return json(500, { Message: "Internal Server Error" });

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { commonErrors, type OperationContext, type ServiceRuntime, type StorePort } from "../../core/index.js";
 import { lambdaErrors } from "./errors.js";
-import { getAliasRow, getFunctionRow, getVersionRow, type FunctionRow, type Scope } from "./store.js";
+import { getAliasRow, getFunctionRow, getFunctionWithVersion, getVersionRow, type FunctionRow, type Scope } from "./store.js";
 
 /**
  * The runtimes Cloudbox runs locally. DEVIATION: Lambda also accepts java*, dotnet*, ruby* and
@@ -123,6 +123,8 @@ export interface ResolvedVersion {
   version: string;
   /** The alias named by the qualifier, if any. */
   alias?: string;
+  /** The function's row (reserved concurrency, policy). */
+  fn: FunctionRow;
 }
 
 /** Resolves `name` + qualifier ($LATEST, a version number, an alias) to a version's configuration. */
@@ -132,13 +134,16 @@ export const resolveQualified = (
   ref: FunctionRef,
   pickWeighted: (weights: Record<string, number>) => string | undefined = randomPick,
 ): ResolvedVersion => {
-  requireFunction(store, s, ref.name);
   const q = ref.qualifier ?? "$LATEST";
   if (q === "$LATEST" || /^\d+$/.test(q)) {
-    const found = readConfig(store, s, ref.name, q);
-    if (!found) throw lambdaErrors.functionNotFound(functionArn(s, ref.name, q));
-    return { ...found, version: q };
+    // One query for the function and the version (this is every Invoke's path).
+    const row = getFunctionWithVersion(store, s, ref.name, q);
+    if (!row) throw lambdaErrors.functionNotFound(functionArn(s, ref.name));
+    if (row.config === null || row.code_sha256 === null) throw lambdaErrors.functionNotFound(functionArn(s, ref.name, q));
+    const { config, code_sha256, ...fn } = row;
+    return { config: JSON.parse(config) as StoredConfig, codeSha256: code_sha256, version: q, fn };
   }
+  const fn = requireFunction(store, s, ref.name);
   const alias = getAliasRow(store, s, ref.name, q);
   if (!alias) throw lambdaErrors.functionNotFound(functionArn(s, ref.name, q));
   const a = JSON.parse(alias.config) as { FunctionVersion: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } };
@@ -147,7 +152,7 @@ export const resolveQualified = (
   if (extra && Object.keys(extra).length) version = pickWeighted(extra) ?? version;
   const found = readConfig(store, s, ref.name, version);
   if (!found) throw lambdaErrors.functionNotFound(functionArn(s, ref.name, version));
-  return { ...found, version, alias: q };
+  return { ...found, version, alias: q, fn };
 };
 
 /** Routing weights: each additional version gets its weight's share; the alias's version the rest. */
@@ -190,6 +195,13 @@ export const runtimeOf = (ctx: OperationContext): ServiceRuntime => {
   }
   return rt;
 };
+
+/**
+ * Where GetFunction's Code.Location and GetLayerVersion's Content.Location point.
+ * DEVIATION: Lambda answers a presigned S3 URL; Cloudbox serves the zip itself (http-routes.ts).
+ */
+export const codeLocation = (ctx: OperationContext, s: Scope, name: string, sha: string) =>
+  `${runtimeOf(ctx).endpoint()}/_cloudbox/lambda/code/${s.accountId}/${s.region}/${encodeURIComponent(name)}/${Buffer.from(sha, "base64").toString("hex")}.zip`;
 
 export const dataDirOf = (settings: Readonly<Record<string, unknown>>): string | undefined =>
   typeof settings.dataDir === "string" && settings.dataDir ? settings.dataDir : undefined;

@@ -19,6 +19,7 @@ import { lambdaErrors } from "./errors.js";
 import { functionArn, newRevisionId, parseFunctionName, readConfig, requireFunction, runtimeOf, scopeOf } from "./model.js";
 import {
   deleteAliasRow,
+  deleteEventInvokeConfigRow,
   deleteUrlRow,
   getAliasRow,
   getUrlRow,
@@ -136,6 +137,7 @@ export const deleteAlias = defineOp("DeleteAlias", (input, ctx) => {
   // DeleteAlias of a missing alias succeeds (204), as Lambda answers.
   deleteAliasRow(ctx.store, s, fn, input.Name ?? "");
   deleteUrlRow(ctx.store, s, fn, input.Name ?? "");
+  deleteEventInvokeConfigRow(ctx.store, s, fn, input.Name ?? "");
   return {};
 });
 

@@ -2,8 +2,10 @@
  * AWS Lambda (protocol rest-json): functions that really run, locally, through the Lambda Runtime
  * API. Implemented: CreateFunction, GetFunction, GetFunctionConfiguration, ListFunctions,
  * DeleteFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion,
- * ListVersionsByFunction, Invoke, aliases, reserved concurrency, the resource policy and function
- * URL configs. The stop hook kills every execution environment.
+ * ListVersionsByFunction, Invoke (with Event retries and destinations), aliases, reserved
+ * concurrency, the resource policy, function URL configs, layers and their policies, event invoke
+ * configs. Function logs go to CloudWatch Logs. The stop hook kills every execution environment
+ * and delivers the last logs.
  */
 import type { ServiceDefinition } from "../../core/index.js";
 import { lambdaIdentity } from "./identity.js";
@@ -21,6 +23,24 @@ import {
   updateFunctionConfiguration,
 } from "./functions.js";
 import { invoke } from "./invoke.js";
+import {
+  deleteFunctionEventInvokeConfig,
+  getFunctionEventInvokeConfig,
+  listFunctionEventInvokeConfigs,
+  putFunctionEventInvokeConfig,
+  updateFunctionEventInvokeConfig,
+} from "./event-invoke-config.js";
+import {
+  addLayerVersionPermission,
+  deleteLayerVersion,
+  getLayerVersion,
+  getLayerVersionByArn,
+  getLayerVersionPolicy,
+  listLayers,
+  listLayerVersions,
+  publishLayerVersion,
+  removeLayerVersionPermission,
+} from "./layers.js";
 import {
   addPermission,
   createAlias,
@@ -70,6 +90,20 @@ export const lambdaService: ServiceDefinition = {
     updateFunctionUrlConfig,
     deleteFunctionUrlConfig,
     listFunctionUrlConfigs,
+    publishLayerVersion,
+    getLayerVersion,
+    getLayerVersionByArn,
+    listLayers,
+    listLayerVersions,
+    deleteLayerVersion,
+    addLayerVersionPermission,
+    getLayerVersionPolicy,
+    removeLayerVersionPermission,
+    putFunctionEventInvokeConfig,
+    getFunctionEventInvokeConfig,
+    updateFunctionEventInvokeConfig,
+    deleteFunctionEventInvokeConfig,
+    listFunctionEventInvokeConfigs,
   ],
   migrations: lambdaMigrations,
   stop: (runtime) => stopEnvironments(runtime),

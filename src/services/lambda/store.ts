@@ -2,8 +2,8 @@
  * Lambda tables and their statements. Everything a function is survives a restart: its versions'
  * configurations (JSON snapshots, $LATEST included), its code zips (a BLOB here, or a file under
  * the data directory when Cloudbox has one), aliases, the resource policy, reserved concurrency,
- * function URL configs, and the per-function log (START/END/REPORT and the function's output,
- * until CloudWatch Logs exists: read it with `SELECT * FROM lambda_logs`).
+ * function URL configs, event invoke configs, and layers (versions, their zips, their policies).
+ * Function logs are not here: they go to CloudWatch Logs (function-logs.ts).
  * Execution environments (processes) are runtime state and live in environments.ts, not here.
  */
 import type { StorePort } from "../../core/index.js";
@@ -54,16 +54,36 @@ export const lambdaMigrations: readonly string[] = [
      config TEXT NOT NULL,                      -- FunctionUrlConfig (JSON)
      PRIMARY KEY (account_id, region, function_name, qualifier)
    )`,
-  `CREATE TABLE IF NOT EXISTS lambda_logs (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
+  // Function logs moved to CloudWatch Logs (function-logs.ts): the interim table goes.
+  `DROP INDEX IF EXISTS lambda_logs_function`,
+  `DROP TABLE IF EXISTS lambda_logs`,
+  `CREATE TABLE IF NOT EXISTS lambda_layers (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     last_version INTEGER NOT NULL,             -- version numbers are never reused
+     PRIMARY KEY (account_id, region, name)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_layer_versions (
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     name TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     arn TEXT NOT NULL,                         -- the layer version ARN
+     config TEXT NOT NULL,                      -- GetLayerVersionResponse without Content.Location (JSON)
+     code_sha256 TEXT NOT NULL,                 -- the zip, in lambda_code under the layer's scope
+     policy TEXT,                               -- layer version policy (JSON), NULL when none
+     deleted INTEGER NOT NULL DEFAULT 0,        -- 1: deleted, kept while functions still use it
+     PRIMARY KEY (account_id, region, name, version)
+   )`,
+  `CREATE TABLE IF NOT EXISTS lambda_event_invoke_configs (
      account_id TEXT NOT NULL,
      region TEXT NOT NULL,
      function_name TEXT NOT NULL,
-     log_stream TEXT NOT NULL,
-     ts INTEGER NOT NULL,                       -- epoch milliseconds
-     message TEXT NOT NULL
+     qualifier TEXT NOT NULL,                   -- '$LATEST', a version or an alias
+     config TEXT NOT NULL,                      -- StoredEventInvokeConfig (JSON)
+     PRIMARY KEY (account_id, region, function_name, qualifier)
    )`,
-  `CREATE INDEX IF NOT EXISTS lambda_logs_function ON lambda_logs (account_id, region, function_name, id)`,
 ];
 
 export interface Scope {
@@ -90,6 +110,20 @@ export interface VersionRow {
 
 export const getFunctionRow = (store: StorePort, s: Scope, name: string): FunctionRow | undefined =>
   store.get<FunctionRow>(`SELECT * FROM lambda_functions WHERE account_id = ? AND region = ? AND name = ?`, [s.accountId, s.region, name]);
+
+/** The function's row and one version's row in one query (Invoke's path): undefined without the function. */
+export const getFunctionWithVersion = (
+  store: StorePort,
+  s: Scope,
+  name: string,
+  version: string,
+): (FunctionRow & { config: string | null; code_sha256: string | null }) | undefined =>
+  store.get(
+    `SELECT f.*, v.config AS config, v.code_sha256 AS code_sha256 FROM lambda_functions f
+     LEFT JOIN lambda_versions v ON v.account_id = f.account_id AND v.region = f.region AND v.name = f.name AND v.version = ?
+     WHERE f.account_id = ? AND f.region = ? AND f.name = ?`,
+    [version, s.accountId, s.region, name],
+  );
 
 export const insertFunctionRow = (store: StorePort, s: Scope, name: string, createdMs: number): void => {
   store.run(`INSERT INTO lambda_functions (account_id, region, name, created_ms) VALUES (?, ?, ?, ?)`, [s.accountId, s.region, name, createdMs]);
@@ -121,6 +155,7 @@ export const deleteFunctionRows = (store: StorePort, s: Scope, name: string): vo
   store.run(`DELETE FROM lambda_versions WHERE account_id = ? AND region = ? AND name = ?`, p);
   store.run(`DELETE FROM lambda_aliases WHERE account_id = ? AND region = ? AND function_name = ?`, p);
   store.run(`DELETE FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ?`, p);
+  store.run(`DELETE FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND function_name = ?`, p);
 };
 
 export const getVersionRow = (store: StorePort, s: Scope, name: string, version: string): VersionRow | undefined =>
@@ -167,14 +202,23 @@ export const putCodeRow = (store: StorePort, s: Scope, row: CodeRow): void => {
   );
 };
 
-/** Drops code rows that no version references any more; returns the file paths to delete. */
-export const pruneCode = (store: StorePort, s: Scope): string[] => {
-  const orphans = store.all<{ sha256: string; path: string | null }>(
-    `SELECT sha256, path FROM lambda_code c WHERE account_id = ? AND region = ? AND NOT EXISTS
-       (SELECT 1 FROM lambda_versions v WHERE v.account_id = c.account_id AND v.region = c.region AND v.code_sha256 = c.sha256)`,
-    [s.accountId, s.region],
+/**
+ * Drops deleted layer versions that no function version uses any more, then code rows that
+ * neither a function version nor a layer version references (in every scope: a function may use
+ * another account's layer); returns the zip files to delete.
+ */
+export const pruneCode = (store: StorePort): string[] => {
+  store.run(
+    `DELETE FROM lambda_layer_versions WHERE deleted = 1 AND NOT EXISTS
+       (SELECT 1 FROM lambda_versions v WHERE instr(v.config, '"' || lambda_layer_versions.arn || '"') > 0)`,
   );
-  for (const o of orphans) store.run(`DELETE FROM lambda_code WHERE account_id = ? AND region = ? AND sha256 = ?`, [s.accountId, s.region, o.sha256]);
+  const orphans = store.all<{ account_id: string; region: string; sha256: string; path: string | null }>(
+    `SELECT account_id, region, sha256, path FROM lambda_code c WHERE NOT EXISTS
+       (SELECT 1 FROM lambda_versions v WHERE v.account_id = c.account_id AND v.region = c.region AND v.code_sha256 = c.sha256)
+     AND NOT EXISTS
+       (SELECT 1 FROM lambda_layer_versions l WHERE l.account_id = c.account_id AND l.region = c.region AND l.code_sha256 = c.sha256)`,
+  );
+  for (const o of orphans) store.run(`DELETE FROM lambda_code WHERE account_id = ? AND region = ? AND sha256 = ?`, [o.account_id, o.region, o.sha256]);
   return orphans.map((o) => o.path).filter((p): p is string => !!p);
 };
 
@@ -226,36 +270,6 @@ export const putUrlRow = (store: StorePort, row: UrlRow): void => {
 export const deleteUrlRow = (store: StorePort, s: Scope, fn: string, qualifier: string): number =>
   store.run(`DELETE FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ? AND qualifier = ?`, [s.accountId, s.region, fn, qualifier]).changes;
 
-// Logs -----------------------------------------------------------------------------------------
-
-export interface LogLine {
-  accountId: string;
-  region: string;
-  functionName: string;
-  logStream: string;
-  ts: number;
-  message: string;
-}
-
-export const appendLogs = (store: StorePort, lines: readonly LogLine[]): void => {
-  if (lines.length === 0) return;
-  store.transaction(() => {
-    for (const l of lines) {
-      store.run(`INSERT INTO lambda_logs (account_id, region, function_name, log_stream, ts, message) VALUES (?, ?, ?, ?, ?, ?)`, [
-        l.accountId, l.region, l.functionName, l.logStream, l.ts, l.message,
-      ]);
-    }
-  });
-};
-
-export const readLogs = (store: StorePort, s: Scope, fn: string, limit = 1000): { log_stream: string; ts: number; message: string }[] =>
-  store
-    .all<{ log_stream: string; ts: number; message: string }>(
-      `SELECT log_stream, ts, message FROM lambda_logs WHERE account_id = ? AND region = ? AND function_name = ? ORDER BY id DESC LIMIT ?`,
-      [s.accountId, s.region, fn, limit],
-    )
-    .reverse();
-
 export const sumReservedConcurrency = (store: StorePort, s: Scope, exceptName: string): number =>
   store.get<{ total: number | null }>(
     `SELECT SUM(reserved_concurrency) AS total FROM lambda_functions WHERE account_id = ? AND region = ? AND name <> ?`,
@@ -264,3 +278,90 @@ export const sumReservedConcurrency = (store: StorePort, s: Scope, exceptName: s
 
 export const listUrlRows = (store: StorePort, s: Scope, fn: string): UrlRow[] =>
   store.all<UrlRow>(`SELECT * FROM lambda_url_configs WHERE account_id = ? AND region = ? AND function_name = ? ORDER BY qualifier`, [s.accountId, s.region, fn]);
+
+// Layers ---------------------------------------------------------------------------------------
+
+export interface LayerVersionRow {
+  account_id: string;
+  region: string;
+  name: string;
+  version: number;
+  arn: string;
+  config: string;
+  code_sha256: string;
+  policy: string | null;
+  deleted: number;
+}
+
+/** The next version number of a layer (creating the layer's row on first use). */
+export const nextLayerVersion = (store: StorePort, s: Scope, name: string): number => {
+  store.run(
+    `INSERT INTO lambda_layers (account_id, region, name, last_version) VALUES (?, ?, ?, 1)
+     ON CONFLICT (account_id, region, name) DO UPDATE SET last_version = last_version + 1`,
+    [s.accountId, s.region, name],
+  );
+  return store.get<{ last_version: number }>(`SELECT last_version FROM lambda_layers WHERE account_id = ? AND region = ? AND name = ?`, [
+    s.accountId, s.region, name,
+  ])!.last_version;
+};
+
+export const putLayerVersionRow = (store: StorePort, row: LayerVersionRow): void => {
+  store.run(
+    `INSERT INTO lambda_layer_versions (account_id, region, name, version, arn, config, code_sha256, policy, deleted)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, region, name, version) DO UPDATE SET config = excluded.config, policy = excluded.policy, deleted = excluded.deleted`,
+    [row.account_id, row.region, row.name, row.version, row.arn, row.config, row.code_sha256, row.policy, row.deleted],
+  );
+};
+
+/** A layer version, deleted ones included only when asked (functions that use them still run). */
+export const getLayerVersionRow = (store: StorePort, s: Scope, name: string, version: number, includeDeleted = false): LayerVersionRow | undefined =>
+  store.get<LayerVersionRow>(
+    `SELECT * FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND name = ? AND version = ?${includeDeleted ? "" : " AND deleted = 0"}`,
+    [s.accountId, s.region, name, version],
+  );
+
+/** Live versions of one layer, newest first. */
+export const listLayerVersionRows = (store: StorePort, s: Scope, name: string): LayerVersionRow[] =>
+  store.all<LayerVersionRow>(
+    `SELECT * FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND name = ? AND deleted = 0 ORDER BY version DESC`,
+    [s.accountId, s.region, name],
+  );
+
+/** Live versions of every layer of a scope, by name, newest first. */
+export const listAllLayerVersionRows = (store: StorePort, s: Scope): LayerVersionRow[] =>
+  store.all<LayerVersionRow>(
+    `SELECT * FROM lambda_layer_versions WHERE account_id = ? AND region = ? AND deleted = 0 ORDER BY name, version DESC`,
+    [s.accountId, s.region],
+  );
+
+export const markLayerVersionDeleted = (store: StorePort, s: Scope, name: string, version: number): void => {
+  store.run(`UPDATE lambda_layer_versions SET deleted = 1, policy = NULL WHERE account_id = ? AND region = ? AND name = ? AND version = ?`, [
+    s.accountId, s.region, name, version,
+  ]);
+};
+
+// Event invoke configs -------------------------------------------------------------------------
+
+export const getEventInvokeConfigRow = (store: StorePort, s: Scope, fn: string, qualifier: string): { config: string } | undefined =>
+  store.get(`SELECT config FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND function_name = ? AND qualifier = ?`, [
+    s.accountId, s.region, fn, qualifier,
+  ]);
+
+export const listEventInvokeConfigRows = (store: StorePort, s: Scope, fn: string): { qualifier: string; config: string }[] =>
+  store.all(`SELECT qualifier, config FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND function_name = ? ORDER BY qualifier`, [
+    s.accountId, s.region, fn,
+  ]);
+
+export const putEventInvokeConfigRow = (store: StorePort, s: Scope, fn: string, qualifier: string, config: string): void => {
+  store.run(
+    `INSERT INTO lambda_event_invoke_configs (account_id, region, function_name, qualifier, config) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, region, function_name, qualifier) DO UPDATE SET config = excluded.config`,
+    [s.accountId, s.region, fn, qualifier, config],
+  );
+};
+
+export const deleteEventInvokeConfigRow = (store: StorePort, s: Scope, fn: string, qualifier: string): number =>
+  store.run(`DELETE FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND function_name = ? AND qualifier = ?`, [
+    s.accountId, s.region, fn, qualifier,
+  ]).changes;
