@@ -1,4 +1,8 @@
-/** AWS Lambda (rest-json). Serves code downloads and function URLs outside the API (http-routes.ts). */
+/**
+ * AWS Lambda (rest-json). Serves code downloads and function URLs outside the API (http-routes.ts).
+ * Loads at startup when the store has Lambda's tables: queued asynchronous invocations resume
+ * after a restart (async-invoke.ts).
+ */
 import type { ServiceIdentity } from "../../core/index.js";
 
 export const lambdaIdentity: ServiceIdentity = {
@@ -14,4 +18,6 @@ export const lambdaIdentity: ServiceIdentity = {
   internalPaths: ["lambda/", "lambda-url/"],
   // Function URLs: http://<url-id>.lambda-url.<region>.localhost:<port>/ (see urls.ts).
   internalHost: /^[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.localhost(:\d+)?$/,
+  // Queued Event invocations resume after a restart (the start hook, async-invoke.ts).
+  boot: true,
 };

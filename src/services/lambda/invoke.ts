@@ -1,7 +1,8 @@
 /**
- * Invoke: RequestResponse (runs the function and answers its result), Event (queued: answers 202
- * at once and runs in the background with the retries, event age limit and destinations of the
- * qualifier's event invoke config: async-invoke.ts), and DryRun (validation only, 204).
+ * Invoke: RequestResponse (runs the function and answers its result), Event (written to the
+ * durable queue, answers 202 at once and runs in the background with the retries, event age limit
+ * and destinations of the qualifier's event invoke config: async-invoke.ts), and DryRun
+ * (validation only, 204).
  * Qualifier: $LATEST, a version or an alias (RoutingConfig weights pick the version); the version
  * that ran comes back as X-Amz-Executed-Version. LogType Tail: the last 4 KB of the invocation's
  * log, base64, in X-Amz-Log-Result. A function error answers 200 with X-Amz-Function-Error:
@@ -11,7 +12,7 @@
  */
 import type { InvokeCommandOutput } from "@aws-sdk/client-lambda";
 import { commonErrors, opDefiner } from "../../core/index.js";
-import { queueEvent } from "./async-invoke.js";
+import { acceptEvent } from "./async-invoke.js";
 import { runInvocation, type InvokeRequest } from "./environments.js";
 import { lambdaErrors } from "./errors.js";
 import { execSpec } from "./exec-spec.js";
@@ -76,7 +77,8 @@ export const invoke = defineOp("Invoke", async (input, ctx) => {
       // With reserved concurrency 0 the function is throttled, asynchronous calls included.
       throw lambdaErrors.tooManyRequests("ReservedFunctionConcurrentInvocationLimitExceeded");
     }
-    queueEvent(runtime, { scope: s, functionName: ref.name, ...(qualifier ? { qualifier } : {}), req, acceptedAt: ctx.clock.now() });
+    // Written to the queue table before the 202 (async-invoke.ts): it survives a restart or a kill.
+    acceptEvent(runtime, ctx.store, { scope: s, functionName: ref.name, ...(qualifier ? { qualifier } : {}), req, acceptedAt: ctx.clock.now() });
     return { StatusCode: 202 };
   }
   const result = await runInvocation(runtime, execSpec(runtime, s, ref.name, resolved), req);

@@ -4,11 +4,14 @@
  * DeleteFunction, UpdateFunctionCode, UpdateFunctionConfiguration, PublishVersion,
  * ListVersionsByFunction, Invoke (with Event retries and destinations), aliases, reserved
  * concurrency, the resource policy, function URL configs, layers and their policies, event invoke
- * configs. Function logs go to CloudWatch Logs. The stop hook kills every execution environment
- * and delivers the last logs.
+ * configs. Function logs go to CloudWatch Logs. The start hook resumes the asynchronous invocations
+ * queued in the store (after a restart; the service loads at startup for it, identity `boot`).
+ * The stop hook stops the queue's timers, kills every execution environment and delivers the last
+ * logs.
  */
 import type { ServiceDefinition } from "../../core/index.js";
 import { lambdaIdentity } from "./identity.js";
+import { resumeAsyncEvents, stopAsyncEvents } from "./async-invoke.js";
 import { stopEnvironments } from "./environments.js";
 import { lambdaInternalRoute } from "./http-routes.js";
 import {
@@ -106,7 +109,13 @@ export const lambdaService: ServiceDefinition = {
     listFunctionEventInvokeConfigs,
   ],
   migrations: lambdaMigrations,
-  stop: (runtime) => stopEnvironments(runtime),
+  start: (runtime) => resumeAsyncEvents(runtime),
+  stop: async (runtime) => {
+    // The queue first (no new attempt starts); its attempts in flight end with the environments.
+    const settled = stopAsyncEvents(runtime);
+    await stopEnvironments(runtime);
+    await settled;
+  },
   // Code downloads and function URLs (http-routes.ts).
   internalRoute: (req, runtime) => lambdaInternalRoute(req, runtime),
 };

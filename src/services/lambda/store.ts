@@ -3,6 +3,9 @@
  * configurations (JSON snapshots, $LATEST included), its code zips (a BLOB here, or a file under
  * the data directory when Cloudbox has one), aliases, the resource policy, reserved concurrency,
  * function URL configs, event invoke configs, and layers (versions, their zips, their policies).
+ * The asynchronous invocation queue is here too (lambda_async_events, async-invoke.ts): an Event
+ * invocation is written before Invoke answers 202, and leaves the table when its last attempt
+ * (and the delivery of its record to a destination) is done.
  * Function logs are not here: they go to CloudWatch Logs (function-logs.ts).
  * Execution environments (processes) are runtime state and live in environments.ts, not here.
  */
@@ -83,6 +86,27 @@ export const lambdaMigrations: readonly string[] = [
      qualifier TEXT NOT NULL,                   -- '$LATEST', a version or an alias
      config TEXT NOT NULL,                      -- StoredEventInvokeConfig (JSON)
      PRIMARY KEY (account_id, region, function_name, qualifier)
+   )`,
+  // Lambda's internal queue of Event invocations (async-invoke.ts): one row per accepted event
+  // until it is done with.
+  `CREATE TABLE IF NOT EXISTS lambda_async_events (
+     request_id TEXT NOT NULL PRIMARY KEY,      -- the Invoke call's request id (the event's id)
+     account_id TEXT NOT NULL,
+     region TEXT NOT NULL,
+     function_name TEXT NOT NULL,
+     qualifier TEXT,                            -- as invoked; NULL: unqualified
+     payload BLOB NOT NULL,
+     invoked_arn TEXT NOT NULL,
+     client_context TEXT,
+     received_ms INTEGER NOT NULL,              -- when Lambda accepted the event (clock ms)
+     attempts INTEGER NOT NULL DEFAULT 0,       -- attempts that ran the function
+     next_attempt_ms INTEGER NOT NULL,          -- when the next attempt (or delivery) is due
+     throttle_delay_ms INTEGER NOT NULL DEFAULT 1000, -- the next throttling backoff
+     outcome TEXT,                              -- NULL: attempts remain; else 'Success', 'RetriesExhausted'
+                                                -- or 'EventAgeExceeded': only the destination remains
+     last_version TEXT,                         -- the last attempt: the version that ran,
+     last_function_error TEXT,                  -- its function error ('Unhandled') or NULL,
+     last_response BLOB                         -- its response payload
    )`,
 ];
 
@@ -365,3 +389,68 @@ export const deleteEventInvokeConfigRow = (store: StorePort, s: Scope, fn: strin
   store.run(`DELETE FROM lambda_event_invoke_configs WHERE account_id = ? AND region = ? AND function_name = ? AND qualifier = ?`, [
     s.accountId, s.region, fn, qualifier,
   ]).changes;
+
+
+// Asynchronous invocation queue ----------------------------------------------------------------
+
+export interface AsyncEventRow {
+  request_id: string;
+  account_id: string;
+  region: string;
+  function_name: string;
+  qualifier: string | null;
+  payload: Buffer;
+  invoked_arn: string;
+  client_context: string | null;
+  received_ms: number;
+  attempts: number;
+  next_attempt_ms: number;
+  throttle_delay_ms: number;
+  outcome: string | null;
+  last_version: string | null;
+  last_function_error: string | null;
+  last_response: Buffer | null;
+}
+
+export const insertAsyncEvent = (
+  store: StorePort,
+  row: Pick<AsyncEventRow, "request_id" | "account_id" | "region" | "function_name" | "qualifier" | "payload" | "invoked_arn" | "client_context" | "received_ms" | "next_attempt_ms">,
+): void => {
+  store.run(
+    `INSERT INTO lambda_async_events (request_id, account_id, region, function_name, qualifier, payload, invoked_arn, client_context, received_ms, next_attempt_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [row.request_id, row.account_id, row.region, row.function_name, row.qualifier, row.payload, row.invoked_arn, row.client_context, row.received_ms, row.next_attempt_ms],
+  );
+};
+
+export const getAsyncEvent = (store: StorePort, requestId: string): AsyncEventRow | undefined =>
+  store.get<AsyncEventRow>(`SELECT * FROM lambda_async_events WHERE request_id = ?`, [requestId]);
+
+/** Every queued event's id and due time (to re-arm them after a restart), the earliest first. */
+export const listAsyncEventsDue = (store: StorePort): { request_id: string; next_attempt_ms: number }[] =>
+  store.all(`SELECT request_id, next_attempt_ms FROM lambda_async_events ORDER BY next_attempt_ms, received_ms`);
+
+/** After a throttled attempt: the event waits in the queue, its attempt count unchanged. */
+export const setAsyncEventThrottled = (store: StorePort, requestId: string, nextAttemptMs: number, throttleDelayMs: number): void => {
+  store.run(`UPDATE lambda_async_events SET next_attempt_ms = ?, throttle_delay_ms = ? WHERE request_id = ?`, [nextAttemptMs, throttleDelayMs, requestId]);
+};
+
+/** After an attempt that ran the function: its result, when the next step is due, and the outcome once there is one. */
+export const setAsyncEventAttempted = (
+  store: StorePort,
+  requestId: string,
+  a: { attempts: number; nextAttemptMs: number; outcome: string | null; version: string; functionError: string | null; response: Buffer },
+): number =>
+  store.run(
+    `UPDATE lambda_async_events SET attempts = ?, next_attempt_ms = ?, throttle_delay_ms = 1000, outcome = ?, last_version = ?, last_function_error = ?, last_response = ?
+     WHERE request_id = ?`,
+    [a.attempts, a.nextAttemptMs, a.outcome, a.version, a.functionError, a.response, requestId],
+  ).changes;
+
+export const setAsyncEventOutcome = (store: StorePort, requestId: string, outcome: string): void => {
+  store.run(`UPDATE lambda_async_events SET outcome = ? WHERE request_id = ?`, [outcome, requestId]);
+};
+
+export const deleteAsyncEvent = (store: StorePort, requestId: string): void => {
+  store.run(`DELETE FROM lambda_async_events WHERE request_id = ?`, [requestId]);
+};
