@@ -42,41 +42,74 @@ exports.handler = async (e) => {
 
 const start = (dataDir: string) => startCloudbox({ ephemeral: false, dataDir });
 
+interface Restartable {
+  /** The first Cloudbox, on a fresh data directory, and its Lambda client. */
+  cb: Cloudbox;
+  lambda: LambdaClient;
+  /** A directory the functions write to (RECORDER its records). */
+  work: string;
+  /** The name of a RECORDER function, already created. */
+  recorder: string;
+  /** Stops the first Cloudbox, runs `whileDown`, then starts and answers a second one on the same data directory. */
+  restart(whileDown?: () => void): Promise<Cloudbox>;
+}
+
+/** Runs `body` with a Cloudbox it can restart (see Restartable); stops both and removes the data directory after. */
+const withRestart = async (body: (box: Restartable) => Promise<void>) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-lambda-async-"));
+  const work = join(dataDir, "work");
+  mkdirSync(work);
+  const recorder = unique("recorder");
+  let first: Cloudbox | undefined;
+  let second: Cloudbox | undefined;
+  let c1: LambdaClient | undefined;
+  try {
+    first = await start(dataDir);
+    c1 = lambdaClient(first);
+    await createNode(c1, recorder, { "index.js": RECORDER });
+    await body({
+      cb: first,
+      lambda: c1,
+      work,
+      recorder,
+      restart: async (whileDown) => {
+        c1!.destroy();
+        c1 = undefined;
+        await first!.stop();
+        first = undefined;
+        whileDown?.();
+        second = await start(dataDir);
+        await second.ready;
+        return second;
+      },
+    });
+  } finally {
+    c1?.destroy();
+    await first?.stop();
+    await second?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+};
+
 describe("Event invocations survive a restart", () => {
-  test("a retry waiting when Cloudbox stops runs after the restart, and its record reaches OnSuccess", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-lambda-async-"));
-    const work = join(dataDir, "work");
-    mkdirSync(work);
-    const name = unique("flaky");
-    const rec = unique("recorder");
-    let first: Cloudbox | undefined;
-    let second: Cloudbox | undefined;
-    let c1: LambdaClient | undefined;
-    try {
-      first = await start(dataDir);
-      c1 = lambdaClient(first);
-      await createNode(c1, rec, { "index.js": RECORDER });
+  test("a retry waiting when Cloudbox stops runs after the restart, and its record reaches OnSuccess", () =>
+    withRestart(async ({ cb: first, lambda: c1, work, recorder, restart }) => {
+      const name = unique("flaky");
       await createNode(c1, name, { "index.js": FLAKY });
-      await c1.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, DestinationConfig: { OnSuccess: { Destination: arnOf(rec) } } }));
+      await c1.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: name, DestinationConfig: { OnSuccess: { Destination: arnOf(recorder) } } }));
       const sent = await c1.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ dir: work })) }));
       assert.equal(sent.StatusCode, 202);
       const id = sent.$metadata.requestId!;
       // The first attempt failed and the retry waits a minute (clock time) in the queue table.
       const queued = await waitFor("the first attempt", () => {
-        const row = getAsyncEvent(first!.store, id);
+        const row = getAsyncEvent(first.store, id);
         return row && row.attempts === 1 && row;
       });
       assert.equal(queued.outcome, null);
       assert.equal(queued.last_function_error, "Unhandled");
       assert.ok(queued.next_attempt_ms >= queued.received_ms + 60_000, "the retry is due a minute later");
-      c1.destroy();
-      c1 = undefined;
-      await first.stop();
-      first = undefined;
-      assert.equal(existsSync(join(work, "done")), false);
 
-      second = await start(dataDir);
-      await second.ready;
+      const second = await restart(() => assert.equal(existsSync(join(work, "done")), false));
       // Not before its time.
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(existsSync(join(work, "done")), false);
@@ -88,42 +121,21 @@ describe("Event invocations survive a restart", () => {
       assert.equal(record.requestContext.approximateInvokeCount, 2);
       assert.deepEqual(record.responsePayload, { ok: true });
       // Done with: the event left the queue.
-      await waitFor("the event to leave the queue", () => !getAsyncEvent(second!.store, id));
-    } finally {
-      c1?.destroy();
-      await first?.stop();
-      await second?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+      await waitFor("the event to leave the queue", () => !getAsyncEvent(second.store, id));
+    }));
 
-  test("an event that ages out while Cloudbox is down goes to OnFailure as EventAgeExceeded, with its last result", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "cloudbox-lambda-async-"));
-    const work = join(dataDir, "work");
-    mkdirSync(work);
-    const name = unique("failing");
-    const rec = unique("recorder");
-    let first: Cloudbox | undefined;
-    let second: Cloudbox | undefined;
-    let c1: LambdaClient | undefined;
-    try {
-      first = await start(dataDir);
-      c1 = lambdaClient(first);
-      await createNode(c1, rec, { "index.js": RECORDER });
+  test("an event that ages out while Cloudbox is down goes to OnFailure as EventAgeExceeded, with its last result", () =>
+    withRestart(async ({ cb: first, lambda: c1, work, recorder, restart }) => {
+      const name = unique("failing");
       await createNode(c1, name, { "index.js": "exports.handler = async (e) => { throw new RangeError('always ' + e.n); };" });
       await c1.send(
-        new PutFunctionEventInvokeConfigCommand({ FunctionName: name, MaximumEventAgeInSeconds: 60, DestinationConfig: { OnFailure: { Destination: arnOf(rec) } } }),
+        new PutFunctionEventInvokeConfigCommand({ FunctionName: name, MaximumEventAgeInSeconds: 60, DestinationConfig: { OnFailure: { Destination: arnOf(recorder) } } }),
       );
       const sent = await c1.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from(JSON.stringify({ dir: work, n: 3 })) }));
       const id = sent.$metadata.requestId!;
-      await waitFor("the first attempt", () => getAsyncEvent(first!.store, id)?.attempts === 1);
-      c1.destroy();
-      c1 = undefined;
-      await first.stop();
-      first = undefined;
+      await waitFor("the first attempt", () => getAsyncEvent(first.store, id)?.attempts === 1);
 
-      second = await start(dataDir);
-      await second.ready;
+      const second = await restart();
       // The retry is due at +60 s; by then the event is older than MaximumEventAgeInSeconds.
       second.clock.advance(61_000);
       const record = JSON.parse(await waitFor("the OnFailure record", () => existsSync(join(work, "record.json")) && readFileSync(join(work, "record.json"), "utf8")));
@@ -134,14 +146,8 @@ describe("Event invocations survive a restart", () => {
       assert.deepEqual(record.responseContext, { statusCode: 200, executedVersion: "$LATEST", functionError: "Unhandled" });
       assert.equal(record.responsePayload.errorType, "RangeError");
       assert.equal(record.responsePayload.errorMessage, "always 3");
-      await waitFor("the event to leave the queue", () => !getAsyncEvent(second!.store, id));
-    } finally {
-      c1?.destroy();
-      await first?.stop();
-      await second?.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
+      await waitFor("the event to leave the queue", () => !getAsyncEvent(second.store, id));
+    }));
 });
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");

@@ -15,32 +15,25 @@ import {
   InvokeCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { AcceptResourceShareInvitationCommand, CreateResourceShareCommand, GetResourceShareInvitationsCommand, RAMClient } from "@aws-sdk/client-ram";
 import { expectAwsError } from "../helpers/errors.js";
-import { ACCOUNT, ROLE, createNode, decode, lambdaClient, startCloudbox, stopAll, unique, type Cloudbox } from "./helpers.js";
+import { ACCOUNT, ROLE, createNode, decode, lambdaClient, lambdaSuite, unique } from "./helpers.js";
 import { makeZip } from "./zip.js";
 
-let cb: Cloudbox;
-let lambda: LambdaClient;
 let s3: S3Client;
 
-const as = <T>(Client: new (c: object) => T, account = ACCOUNT, extra: object = {}) =>
-  new Client({ ...cb.clientConfig, credentials: { accessKeyId: account, secretAccessKey: "x" }, ...extra });
+const suite = lambdaSuite({
+  setup: () => {
+    s3 = as(S3Client, ACCOUNT, { forcePathStyle: true });
+  },
+  teardown: () => s3.destroy(),
+});
 
-before(async () => {
-  cb = await startCloudbox();
-  lambda = lambdaClient(cb);
-  s3 = as(S3Client, ACCOUNT, { forcePathStyle: true });
-});
-after(async () => {
-  lambda.destroy();
-  s3.destroy();
-  await stopAll(cb);
-});
+const as = <T>(Client: new (c: object) => T, account = ACCOUNT, extra: object = {}) =>
+  new Client({ ...suite.cb.clientConfig, credentials: { accessKeyId: account, secretAccessKey: "x" }, ...extra });
 
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
@@ -53,17 +46,17 @@ describe("code from S3", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "fn/v1.zip", Body: v1 }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "fn/v2.zip", Body: v2 }));
     const name = unique("s3code");
-    const created = await lambda.send(
+    const created = await suite.lambda.send(
       new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Code: { S3Bucket: bucket, S3Key: "fn/v1.zip" } }),
     );
     assert.equal(created.CodeSha256, sha(v1));
     assert.equal(created.CodeSize, v1.length);
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "v1 from s3");
-    const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: bucket, S3Key: "fn/v2.zip" }));
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "v1 from s3");
+    const updated = await suite.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: bucket, S3Key: "fn/v2.zip" }));
     assert.equal(updated.CodeSha256, sha(v2));
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "v2 from s3");
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "v2 from s3");
     // GetFunction's Code.Location serves the code as stored.
-    const got = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    const got = await suite.lambda.send(new GetFunctionCommand({ FunctionName: name }));
     assert.deepEqual(Buffer.from(await (await fetch(got.Code!.Location!)).arrayBuffer()), v2);
   });
 
@@ -73,7 +66,7 @@ describe("code from S3", () => {
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "not-a-zip", Body: "hello" }));
     const name = unique("s3bad");
     const create = (Code: object) =>
-      lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Code }));
+      suite.lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Code }));
     await expectAwsError(
       create({ S3Bucket: bucket, S3Key: "nope.zip" }),
       "InvalidParameterValueException",
@@ -94,11 +87,11 @@ describe("code from S3", () => {
       /^Please do not provide other FunctionCode parameters when providing a ZipFile\.$/,
     );
     await expectAwsError(create({ S3Bucket: bucket }), "InvalidParameterValueException", 400, /^Please provide a source for function code\.$/);
-    await expectAwsError(lambda.send(new GetFunctionCommand({ FunctionName: name })), "ResourceNotFoundException", 404);
+    await expectAwsError(suite.lambda.send(new GetFunctionCommand({ FunctionName: name })), "ResourceNotFoundException", 404);
     // UpdateFunctionCode leaves the code as it was.
-    await createNode(lambda, name, { "index.js": "exports.handler = async () => 'kept';" });
-    await expectAwsError(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: bucket, S3Key: "nope.zip" })), "InvalidParameterValueException", 400, /NoSuchKey/);
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "kept");
+    await createNode(suite.lambda, name, { "index.js": "exports.handler = async () => 'kept';" });
+    await expectAwsError(suite.lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, S3Bucket: bucket, S3Key: "nope.zip" })), "InvalidParameterValueException", 400, /NoSuchKey/);
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "kept");
   });
 });
 
@@ -129,21 +122,21 @@ describe("VpcConfig", () => {
 
   test("subnets and security groups of one VPC: VpcId in the configuration; empty lists detach", async () => {
     const name = unique("vpc-fn");
-    const created = await createNode(lambda, name, code, { VpcConfig: { SubnetIds: subnets, SecurityGroupIds: [sg] } });
+    const created = await createNode(suite.lambda, name, code, { VpcConfig: { SubnetIds: subnets, SecurityGroupIds: [sg] } });
     assert.deepEqual(created.VpcConfig, { SubnetIds: subnets, SecurityGroupIds: [sg], VpcId: vpc, Ipv6AllowedForDualStack: false });
-    const cfg = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const cfg = await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     assert.equal(cfg.VpcConfig?.VpcId, vpc);
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "in a vpc");
-    const detached = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } }));
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "in a vpc");
+    const detached = await suite.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, VpcConfig: { SubnetIds: [], SecurityGroupIds: [] } }));
     assert.deepEqual(detached.VpcConfig, { SubnetIds: [], SecurityGroupIds: [], VpcId: "", Ipv6AllowedForDualStack: false });
     // A function created without VpcConfig has none.
     const plain = unique("no-vpc");
-    assert.equal((await createNode(lambda, plain, code)).VpcConfig, undefined);
+    assert.equal((await createNode(suite.lambda, plain, code)).VpcConfig, undefined);
   });
 
   test("missing subnets or groups, several VPCs, lists without their pair: Lambda's errors, no function", async () => {
     const name = unique("vpc-bad");
-    const create = (VpcConfig: { SubnetIds?: string[]; SecurityGroupIds?: string[] }) => createNode(lambda, name, code, { VpcConfig });
+    const create = (VpcConfig: { SubnetIds?: string[]; SecurityGroupIds?: string[] }) => createNode(suite.lambda, name, code, { VpcConfig });
     await expectAwsError(
       create({ SubnetIds: ["subnet-0123456789abcdef0"], SecurityGroupIds: [sg] }),
       "InvalidParameterValueException",
@@ -161,7 +154,7 @@ describe("VpcConfig", () => {
     await expectAwsError(create({ SubnetIds: subnets }), "InvalidParameterValueException", 400, /^SubnetIds and SecurityIds must coexist or be both empty list\.$/);
     await expectAwsError(create({ SubnetIds: Array.from({ length: 17 }, () => subnets[0]), SecurityGroupIds: [sg] }), "ValidationException", 400, /vpcConfig\.subnetIds/);
     // Another account does not see these subnets.
-    const stranger = lambdaClient(cb, { credentials: { accessKeyId: "567890123456", secretAccessKey: "x" } });
+    const stranger = lambdaClient(suite.cb, { credentials: { accessKeyId: "567890123456", secretAccessKey: "x" } });
     await expectAwsError(
       createNode(stranger, name, code, { Role: "arn:aws:iam::567890123456:role/r", VpcConfig: { SubnetIds: subnets, SecurityGroupIds: [sg] } }),
       "InvalidParameterValueException",
@@ -169,15 +162,15 @@ describe("VpcConfig", () => {
       /InvalidSubnetID\.NotFound/,
     );
     stranger.destroy();
-    await expectAwsError(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })), "ResourceNotFoundException", 404);
+    await expectAwsError(suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name })), "ResourceNotFoundException", 404);
     // UpdateFunctionConfiguration checks too, and keeps the old VpcConfig on failure.
-    await createNode(lambda, name, code, { VpcConfig: { SubnetIds: [subnets[0]], SecurityGroupIds: [sg] } });
+    await createNode(suite.lambda, name, code, { VpcConfig: { SubnetIds: [subnets[0]], SecurityGroupIds: [sg] } });
     await expectAwsError(
-      lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, VpcConfig: { SubnetIds: [otherSubnet], SecurityGroupIds: [sg] } })),
+      suite.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, VpcConfig: { SubnetIds: [otherSubnet], SecurityGroupIds: [sg] } })),
       "InvalidParameterValueException",
       400,
     );
-    assert.deepEqual((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).VpcConfig?.SubnetIds, [subnets[0]]);
+    assert.deepEqual((await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }))).VpcConfig?.SubnetIds, [subnets[0]]);
   });
 
   test("a subnet shared through RAM counts for the participant's functions", async () => {
@@ -191,7 +184,7 @@ describe("VpcConfig", () => {
     const share = await ramOwner.send(
       new CreateResourceShareCommand({ name: "lambda-subnet", resourceArns: [`arn:aws:ec2:us-east-1:678901234567:subnet/${shared}`], principals: [participantAccount] }),
     );
-    const fnClient = lambdaClient(cb, { credentials: { accessKeyId: participantAccount, secretAccessKey: "x" } });
+    const fnClient = lambdaClient(suite.cb, { credentials: { accessKeyId: participantAccount, secretAccessKey: "x" } });
     const role = `arn:aws:iam::${participantAccount}:role/r`;
     const groupOf = async () => (await participant.send(new CreateSecurityGroupCommand({ VpcId: sharedVpc, GroupName: unique("p"), Description: "p" }))).GroupId!;
     // Not yet accepted: the participant does not see the subnet (nor can it make a group in the VPC).

@@ -4,7 +4,7 @@
  * ReservedFunctionConcurrentInvocationLimitExceeded); 0 throttles everything; Event invocations
  * answer 202 and run in the background; idle environments are reaped on clock time.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   DeleteFunctionConcurrencyCommand,
@@ -12,34 +12,23 @@ import {
   InvokeCommand,
   PutFunctionConcurrencyCommand,
   TooManyRequestsException,
-  type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { environmentCount } from "../../src/services/lambda/environments.js";
-import { createNode, decode, lambdaClient, logMessages, startCloudbox, stopAll, unique, waitForLogs, type Cloudbox } from "./helpers.js";
+import { createNode, decode, lambdaSuite, logMessages, unique, waitForLogs } from "./helpers.js";
 
-let cb: Cloudbox;
-let lambda: LambdaClient;
-
-before(async () => {
-  cb = await startCloudbox();
-  lambda = lambdaClient(cb);
-});
-after(async () => {
-  lambda.destroy();
-  await stopAll(cb);
-});
+const suite = lambdaSuite();
 
 describe("concurrency", () => {
   test("50 concurrent invocations run in several environments", async () => {
     const name = unique("fanout");
-    await createNode(lambda, name, {
+    await createNode(suite.lambda, name, {
       "index.mjs": `
         import { randomUUID } from "node:crypto";
         const envId = randomUUID();
         export const handler = async (e) => { await new Promise((r) => setTimeout(r, 50)); return { envId, i: e.i }; };`,
     });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify({ i })) }))),
+      Array.from({ length: 50 }, (_, i) => suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify({ i })) }))),
     );
     const outs = results.map((r) => decode(r.Payload));
     assert.deepEqual(outs.map((o) => o.i).sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i));
@@ -50,14 +39,14 @@ describe("concurrency", () => {
 
   test("reserved concurrency 1 throttles the second concurrent call; 0 throttles all", async () => {
     const name = unique("reserved");
-    await createNode(lambda, name, { "index.js": "exports.handler = async () => { await new Promise((r) => setTimeout(r, 700)); return 'done'; };" });
-    const put = await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
+    await createNode(suite.lambda, name, { "index.js": "exports.handler = async () => { await new Promise((r) => setTimeout(r, 700)); return 'done'; };" });
+    const put = await suite.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 1 }));
     assert.equal(put.ReservedConcurrentExecutions, 1);
-    assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions, 1);
-    const first = lambda.send(new InvokeCommand({ FunctionName: name }));
+    assert.equal((await suite.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions, 1);
+    const first = suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     await new Promise((r) => setTimeout(r, 100));
     try {
-      await lambda.send(new InvokeCommand({ FunctionName: name }));
+      await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
       assert.fail("expected TooManyRequestsException");
     } catch (e) {
       assert.ok(e instanceof TooManyRequestsException, String(e));
@@ -66,54 +55,54 @@ describe("concurrency", () => {
       assert.equal(e.message, "Rate Exceeded.");
     }
     assert.equal(decode((await first).Payload), "done");
-    await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }));
-    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: name })), (e: Error) => e instanceof TooManyRequestsException);
-    await assert.rejects(lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event" })), (e: Error) => e instanceof TooManyRequestsException);
-    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
-    assert.equal((await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions, undefined);
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "done");
+    await suite.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: name, ReservedConcurrentExecutions: 0 }));
+    await assert.rejects(suite.lambda.send(new InvokeCommand({ FunctionName: name })), (e: Error) => e instanceof TooManyRequestsException);
+    await assert.rejects(suite.lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event" })), (e: Error) => e instanceof TooManyRequestsException);
+    await suite.lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: name }));
+    assert.equal((await suite.lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: name }))).ReservedConcurrentExecutions, undefined);
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: name }))).Payload), "done");
   });
 
   test("Event answers 202 and runs; DryRun answers 204; idle environments are reaped on clock time", async () => {
     const name = unique("event");
-    await createNode(lambda, name, { "index.js": "let n = 0; exports.handler = async (e) => { n++; console.log('event', JSON.stringify(e)); return n; };" });
-    const dry = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "DryRun" }));
+    await createNode(suite.lambda, name, { "index.js": "let n = 0; exports.handler = async (e) => { n++; console.log('event', JSON.stringify(e)); return n; };" });
+    const dry = await suite.lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "DryRun" }));
     assert.equal(dry.StatusCode, 204);
-    const ev = await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"async":true}') }));
+    const ev = await suite.lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"async":true}') }));
     assert.equal(ev.StatusCode, 202);
     // The event runs in the background: the next synchronous call sees it counted.
     let n = 0;
     for (let i = 0; i < 50 && n < 2; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      n = decode((await lambda.send(new InvokeCommand({ FunctionName: name }))).Payload);
+      n = decode((await suite.lambda.send(new InvokeCommand({ FunctionName: name }))).Payload);
     }
     assert.ok(n >= 2, `the event did not run (n=${n})`);
-    const before = environmentCount(cb.runtime);
+    const before = environmentCount(suite.cb.runtime);
     assert.ok(before >= 1);
-    cb.clock.advance(6 * 60_000);
+    suite.cb.clock.advance(6 * 60_000);
     await new Promise((r) => setTimeout(r, 100));
-    assert.equal(environmentCount(cb.runtime), 0);
+    assert.equal(environmentCount(suite.cb.runtime), 0);
   });
 
   test("a failing Event invocation is retried twice, after 1 and 2 minutes of clock time", async () => {
     const name = unique("retry");
-    await createNode(lambda, name, {
+    await createNode(suite.lambda, name, {
       "index.js": "exports.handler = async (e) => { console.log('attempt', e.k); throw new Error('always'); };",
     });
-    await lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"k":1}') }));
+    await suite.lambda.send(new InvokeCommand({ FunctionName: name, InvocationType: "Event", Payload: Buffer.from('{"k":1}') }));
     // Each attempt logs "attempt 1" (the function's console.log line, in CloudWatch Logs).
     const count = (messages: string[]) => messages.filter((m) => m.includes("\tINFO\tattempt 1")).length;
-    const attempts = async () => count((await logMessages(cb, name)).map((e) => e.message));
-    const waitFor = async (n: number) => count(await waitForLogs(cb, name, (m) => count(m) >= n, 3000));
+    const attempts = async () => count((await logMessages(suite.cb, name)).map((e) => e.message));
+    const waitFor = async (n: number) => count(await waitForLogs(suite.cb, name, (m) => count(m) >= n, 3000));
     assert.equal(await waitFor(1), 1);
-    cb.clock.advance(59_000);
+    suite.cb.clock.advance(59_000);
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(await attempts(), 1);
-    cb.clock.advance(1_000);
+    suite.cb.clock.advance(1_000);
     assert.equal(await waitFor(2), 2);
-    cb.clock.advance(120_000);
+    suite.cb.clock.advance(120_000);
     assert.equal(await waitFor(3), 3);
-    cb.clock.advance(600_000);
+    suite.cb.clock.advance(600_000);
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(await attempts(), 3);
   });

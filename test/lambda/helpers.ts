@@ -1,8 +1,11 @@
 /**
- * Shared setup for the Lambda tests: one Cloudbox, unique names, a role ARN, a JSON decoder, and
- * a function's log events as CloudWatch Logs has them.
+ * Shared setup for the Lambda tests: a Cloudbox and Lambda client per test file (lambdaSuite),
+ * unique names, a role ARN, a JSON decoder, a function's log events as CloudWatch Logs has them,
+ * and whether a tool the tests need is installed (hasCommand).
  */
 import "../helpers/env.js";
+import { execFileSync } from "node:child_process";
+import { after, before } from "node:test";
 import { LambdaClient, CreateFunctionCommand, type CreateFunctionCommandInput } from "@aws-sdk/client-lambda";
 import { CloudWatchLogsClient, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
@@ -21,22 +24,26 @@ export const lambdaClient = (cb: Cloudbox, extra: Record<string, unknown> = {}) 
 
 export const decode = (p: Uint8Array | undefined): any => (p && p.length ? JSON.parse(Buffer.from(p).toString("utf8")) : undefined);
 
-export const createNode = async (
-  client: LambdaClient,
-  name: string,
-  files: Record<string, string>,
-  extra: Partial<CreateFunctionCommandInput> = {},
-) =>
-  client.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: "nodejs20.x",
-      Handler: "index.handler",
-      Role: ROLE,
-      Code: { ZipFile: makeZip(files) },
-      ...extra,
-    }),
-  );
+/** A function maker for one runtime and handler: the function is created with ROLE from a zip of `files`; `extra` adds or overrides. */
+const creator =
+  (runtime: string, handler: string) =>
+  async (client: LambdaClient, name: string, files: Parameters<typeof makeZip>[0], extra: Partial<CreateFunctionCommandInput> = {}) =>
+    client.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: runtime as CreateFunctionCommandInput["Runtime"],
+        Handler: handler,
+        Role: ROLE,
+        Code: { ZipFile: makeZip(files) },
+        ...extra,
+      }),
+    );
+
+/** A Node.js 20 function, handler index.handler. */
+export const createNode = creator("nodejs20.x", "index.handler");
+
+/** A Python 3.12 function, handler app.handler. */
+export const createPython = creator("python3.12", "app.handler");
 
 /** The messages in the function's log group `/aws/lambda/<name>` (all streams, in time order). */
 export const logMessages = async (cb: Cloudbox, name: string, account = ACCOUNT): Promise<{ message: string; logStreamName: string }[]> => {
@@ -80,6 +87,58 @@ export const stopAll = async (cb: Cloudbox) => {
   const standIn = standInRuntimeFor(cb.store);
   if (standIn) await lambdaService.stop?.(standIn);
   await cb.stop();
+};
+
+/** The Cloudbox and Lambda client (account ACCOUNT) of a test file. */
+export interface LambdaSuite {
+  readonly cb: Cloudbox;
+  readonly lambda: LambdaClient;
+}
+
+export interface LambdaSuiteOptions {
+  /** The file's own setup, run once the Cloudbox and Lambda client are ready. */
+  setup?: () => void | Promise<void>;
+  /** The file's own teardown, run before the Lambda client is destroyed and Cloudbox stops. */
+  teardown?: () => void | Promise<void>;
+}
+
+/**
+ * Registers the file's before/after hooks: a Cloudbox and its Lambda client before the tests, the
+ * client destroyed and everything stopped (stopAll) after them. A file's own setup goes in
+ * `setup`, not in a top-level before hook of its own: Node 20 runs a file's top-level before
+ * hooks concurrently, so another hook could run before the Cloudbox exists.
+ */
+export const lambdaSuite = ({ setup, teardown }: LambdaSuiteOptions = {}): LambdaSuite => {
+  let cb: Cloudbox;
+  let lambda: LambdaClient;
+  before(async () => {
+    cb = await startCloudbox();
+    lambda = lambdaClient(cb);
+    await setup?.();
+  });
+  after(async () => {
+    await teardown?.();
+    lambda.destroy();
+    await stopAll(cb);
+  });
+  return {
+    get cb() {
+      return cb;
+    },
+    get lambda() {
+      return lambda;
+    },
+  };
+};
+
+/** Whether `command args` runs on this machine (e.g. python3, curl): tests that need it skip when not. */
+export const hasCommand = (command: string, args: string[] = ["--version"]): boolean => {
+  try {
+    execFileSync(command, args, { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 export { startCloudbox, type Cloudbox };

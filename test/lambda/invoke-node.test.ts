@@ -3,32 +3,21 @@
  * CommonJS handlers, the SDK v3 from inside the function (STS GetCallerIdentity reaches Cloudbox
  * and answers the function's account), warm reuse, logs, errors, timeouts.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
-  type LambdaClient,
 } from "@aws-sdk/client-lambda";
-import { ACCOUNT, createNode, decode, lambdaClient, startCloudbox, stopAll, unique, type Cloudbox } from "./helpers.js";
+import { ACCOUNT, createNode, decode, lambdaSuite, unique } from "./helpers.js";
 
-let cb: Cloudbox;
-let lambda: LambdaClient;
-
-before(async () => {
-  cb = await startCloudbox();
-  lambda = lambdaClient(cb);
-});
-after(async () => {
-  lambda.destroy();
-  await stopAll(cb);
-});
+const suite = lambdaSuite();
 
 describe("Node.js functions", () => {
   test("create, then invoke an ESM handler that calls STS through the SDK v3", async () => {
     const name = unique("sts-node");
-    const created = await createNode(lambda, name, {
+    const created = await createNode(suite.lambda, name, {
       "index.mjs": `
         import { STSClient, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
         const sts = new STSClient({});
@@ -43,9 +32,9 @@ describe("Node.js functions", () => {
     assert.equal(created.Timeout, 3);
     assert.equal(created.MemorySize, 128);
     assert.ok(created.CodeSha256 && created.CodeSize && created.RevisionId);
-    const cfg = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    const cfg = await suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
     assert.equal(cfg.State, "Active");
-    const res = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify({ hello: "world" })) }));
+    const res = await suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify({ hello: "world" })) }));
     assert.equal(res.StatusCode, 200);
     assert.equal(res.FunctionError, undefined, Buffer.from(res.Payload ?? []).toString());
     assert.equal(res.ExecutedVersion, "$LATEST");
@@ -58,7 +47,7 @@ describe("Node.js functions", () => {
 
   test("a CommonJS callback handler, and module state survives a warm invoke", async () => {
     const name = unique("cjs");
-    await createNode(lambda, name, {
+    await createNode(suite.lambda, name, {
       "app.js": `
         let count = 0;
         exports.run = function (event, context, callback) {
@@ -67,8 +56,8 @@ describe("Node.js functions", () => {
           setTimeout(() => callback(null, { count, version: context.functionVersion, id: context.awsRequestId }), 5);
         };`,
     }, { Handler: "app.run" });
-    const first = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
-    const second = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
+    const first = await suite.lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
+    const second = await suite.lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
     assert.equal(decode(first.Payload).count, 1);
     assert.equal(decode(second.Payload).count, 2);
     assert.equal(decode(second.Payload).version, "$LATEST");
@@ -82,10 +71,10 @@ describe("Node.js functions", () => {
 
   test("a thrown error answers FunctionError Unhandled with errorType, errorMessage and trace", async () => {
     const name = unique("throws");
-    await createNode(lambda, name, {
+    await createNode(suite.lambda, name, {
       "index.js": `exports.handler = async () => { const e = new TypeError("bad input"); throw e; };`,
     });
-    const res = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const res = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(res.StatusCode, 200);
     assert.equal(res.FunctionError, "Unhandled");
     const err = decode(res.Payload);
@@ -96,11 +85,11 @@ describe("Node.js functions", () => {
 
   test("a function that sleeps past its timeout is killed: Task timed out after 1.00 seconds", async () => {
     const name = unique("sleepy");
-    await createNode(lambda, name, {
+    await createNode(suite.lambda, name, {
       "index.mjs": `let inits = 0; inits++; export const handler = async (e) => { if (e.sleep) await new Promise((r) => setTimeout(r, 5000)); return { inits }; };`,
     }, { Timeout: 1 });
     const started = Date.now();
-    const res = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"sleep":true}') }));
+    const res = await suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"sleep":true}') }));
     const took = Date.now() - started;
     assert.equal(res.FunctionError, "Unhandled");
     const err = decode(res.Payload);
@@ -108,15 +97,15 @@ describe("Node.js functions", () => {
     assert.match(err.errorMessage, /^RequestId: \S+ Error: Task timed out after 1\.\d\d seconds$/);
     assert.ok(took >= 1000 && took < 4000, `took ${took} ms`);
     // The environment was killed: the next invoke starts a fresh one and works.
-    const again = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{}") }));
+    const again = await suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{}") }));
     assert.equal(again.FunctionError, undefined);
     assert.equal(decode(again.Payload).inits, 1);
   });
 
   test("GetFunction answers Configuration and Code.Location", async () => {
     const name = unique("get");
-    await createNode(lambda, name, { "index.js": "exports.handler = async () => 1;" });
-    const got = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    await createNode(suite.lambda, name, { "index.js": "exports.handler = async () => 1;" });
+    const got = await suite.lambda.send(new GetFunctionCommand({ FunctionName: name }));
     assert.equal(got.Configuration?.FunctionName, name);
     assert.equal(got.Code?.RepositoryType, "S3");
     assert.match(got.Code?.Location ?? "", /^http:\/\/127\.0\.0\.1:\d+\/_cloudbox\/lambda\/code\//);

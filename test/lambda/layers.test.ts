@@ -8,10 +8,9 @@
  * PATH; a custom runtime's bootstrap from a layer), later layers overwriting earlier files; and
  * each bad input with Lambda's error.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,43 +28,25 @@ import {
   PublishLayerVersionCommand,
   RemoveLayerVersionPermissionCommand,
   UpdateFunctionConfigurationCommand,
-  type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { awsCli, findAwsCliV2 } from "../helpers/aws-cli.js";
 import { expectAwsError } from "../helpers/errors.js";
-import { ACCOUNT, ROLE, createNode, decode, lambdaClient, startCloudbox, stopAll, unique, type Cloudbox } from "./helpers.js";
+import { ACCOUNT, ROLE, createNode, createPython, decode, hasCommand, lambdaClient, lambdaSuite, unique } from "./helpers.js";
 import { makeZip } from "./zip.js";
 
-let cb: Cloudbox;
-let lambda: LambdaClient;
+const suite = lambdaSuite();
 
-before(async () => {
-  cb = await startCloudbox();
-  lambda = lambdaClient(cb);
-});
-after(async () => {
-  lambda.destroy();
-  await stopAll(cb);
-});
+const hasPython = hasCommand("python3");
 
-const hasPython = (() => {
-  try {
-    execFileSync("python3", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-const publish = (name: string, files: Parameters<typeof makeZip>[0], extra: Record<string, unknown> = {}, client = lambda) =>
+const publish = (name: string, files: Parameters<typeof makeZip>[0], extra: Record<string, unknown> = {}, client = suite.lambda) =>
   client.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: makeZip(files) }, ...extra }));
 
 describe("layer versions", () => {
   test("publish twice, read back by name and by ARN, download the content", async () => {
     const name = unique("lib");
     const zip = makeZip({ "nodejs/node_modules/x/index.js": "module.exports = 1;" });
-    const v1 = await lambda.send(
+    const v1 = await suite.lambda.send(
       new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: zip }, Description: "first", CompatibleRuntimes: ["nodejs20.x"], LicenseInfo: "MIT" }),
     );
     assert.equal(v1.Version, 1);
@@ -80,11 +61,11 @@ describe("layer versions", () => {
     const v2 = await publish(name, { "a.txt": "2" });
     assert.equal(v2.Version, 2);
 
-    const byName = await lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
+    const byName = await suite.lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
     assert.equal(byName.LayerVersionArn, v1.LayerVersionArn);
-    const byArnName = await lambda.send(new GetLayerVersionCommand({ LayerName: v1.LayerArn, VersionNumber: 2 }));
+    const byArnName = await suite.lambda.send(new GetLayerVersionCommand({ LayerName: v1.LayerArn, VersionNumber: 2 }));
     assert.equal(byArnName.Version, 2);
-    const byArn = await lambda.send(new GetLayerVersionByArnCommand({ Arn: v1.LayerVersionArn }));
+    const byArn = await suite.lambda.send(new GetLayerVersionByArnCommand({ Arn: v1.LayerVersionArn }));
     assert.equal(byArn.Description, "first");
     const download = await fetch(byArn.Content!.Location!);
     assert.equal(download.status, 200);
@@ -92,15 +73,15 @@ describe("layer versions", () => {
   });
 
   test("Content from an S3 object", async () => {
-    const s3 = new S3Client({ ...cb.clientConfig, credentials: { accessKeyId: ACCOUNT, secretAccessKey: "x" }, forcePathStyle: true });
+    const s3 = new S3Client({ ...suite.cb.clientConfig, credentials: { accessKeyId: ACCOUNT, secretAccessKey: "x" }, forcePathStyle: true });
     const bucket = unique("layer-code").toLowerCase();
     const zip = makeZip({ "python/s3mod.py": "X = 1\n" });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "layers/l.zip", Body: zip }));
-    const v = await lambda.send(new PublishLayerVersionCommand({ LayerName: unique("s3lib"), Content: { S3Bucket: bucket, S3Key: "layers/l.zip" } }));
+    const v = await suite.lambda.send(new PublishLayerVersionCommand({ LayerName: unique("s3lib"), Content: { S3Bucket: bucket, S3Key: "layers/l.zip" } }));
     assert.equal(v.Content?.CodeSize, zip.length);
     await expectAwsError(
-      lambda.send(new PublishLayerVersionCommand({ LayerName: unique("s3lib"), Content: { S3Bucket: bucket, S3Key: "missing.zip" } })),
+      suite.lambda.send(new PublishLayerVersionCommand({ LayerName: unique("s3lib"), Content: { S3Bucket: bucket, S3Key: "missing.zip" } })),
       "InvalidParameterValueException",
       400,
       /^Error occurred while GetObject\. S3 Error Code: NoSuchKey\. S3 Error Message: The specified key does not exist\.$/,
@@ -109,7 +90,7 @@ describe("layer versions", () => {
   });
 
   test("ListLayers and ListLayerVersions: newest first, filters, pages", async () => {
-    const c = lambdaClient(cb, { credentials: { accessKeyId: "345678901234", secretAccessKey: "x" } });
+    const c = lambdaClient(suite.cb, { credentials: { accessKeyId: "345678901234", secretAccessKey: "x" } });
     const [a, b] = [unique("list-a"), unique("list-b")];
     await publish(a, { f: "1" }, { CompatibleRuntimes: ["python3.12"], CompatibleArchitectures: ["arm64"] }, c);
     await publish(a, { f: "2" }, { CompatibleRuntimes: ["nodejs20.x"] }, c);
@@ -142,12 +123,12 @@ describe("layer versions", () => {
   test("bad input: version numbers, names, ARNs, zips, missing versions", async () => {
     const name = unique("bad");
     await publish(name, { f: "1" });
-    await expectAwsError(lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 0 })), "InvalidParameterValueException", 400, /^Layer Version Cannot be less than 1$/);
-    await expectAwsError(lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 9 })), "ResourceNotFoundException", 404, /^The resource you requested does not exist\.$/);
-    await expectAwsError(lambda.send(new GetLayerVersionByArnCommand({ Arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:${name}` })), "ValidationException", 400, /at 'arn'/);
+    await expectAwsError(suite.lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 0 })), "InvalidParameterValueException", 400, /^Layer Version Cannot be less than 1$/);
+    await expectAwsError(suite.lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 9 })), "ResourceNotFoundException", 404, /^The resource you requested does not exist\.$/);
+    await expectAwsError(suite.lambda.send(new GetLayerVersionByArnCommand({ Arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:${name}` })), "ValidationException", 400, /at 'arn'/);
     await expectAwsError(publish("bad name!", { f: "1" }), "ValidationException", 400, /at 'layerName'/);
     await expectAwsError(
-      lambda.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: Buffer.from("not a zip") } })),
+      suite.lambda.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: Buffer.from("not a zip") } })),
       "InvalidParameterValueException",
       400,
       /Could not unzip uploaded file/,
@@ -161,21 +142,21 @@ describe("layer versions", () => {
     const name = unique("del");
     const v = await publish(name, { "nodejs/node_modules/kept/index.js": "module.exports = 'still here';" });
     const fn = unique("uses-deleted");
-    await createNode(lambda, fn, { "index.js": "exports.handler = async () => require('kept');" }, { Layers: [v.LayerVersionArn!] });
-    await lambda.send(new DeleteLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
+    await createNode(suite.lambda, fn, { "index.js": "exports.handler = async () => require('kept');" }, { Layers: [v.LayerVersionArn!] });
+    await suite.lambda.send(new DeleteLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
     // Deleting again (or a version that never was) succeeds.
-    await lambda.send(new DeleteLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
-    await expectAwsError(lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 1 })), "ResourceNotFoundException", 404);
-    assert.deepEqual((await lambda.send(new ListLayerVersionsCommand({ LayerName: name }))).LayerVersions, []);
+    await suite.lambda.send(new DeleteLayerVersionCommand({ LayerName: name, VersionNumber: 1 }));
+    await expectAwsError(suite.lambda.send(new GetLayerVersionCommand({ LayerName: name, VersionNumber: 1 })), "ResourceNotFoundException", 404);
+    assert.deepEqual((await suite.lambda.send(new ListLayerVersionsCommand({ LayerName: name }))).LayerVersions, []);
     await expectAwsError(
-      createNode(lambda, unique("late"), { "index.js": "exports.handler = async () => 1;" }, { Layers: [v.LayerVersionArn!] }),
+      createNode(suite.lambda, unique("late"), { "index.js": "exports.handler = async () => 1;" }, { Layers: [v.LayerVersionArn!] }),
       "InvalidParameterValueException",
       400,
       new RegExp(`^Layer version ${v.LayerVersionArn} does not exist\\.$`),
     );
     // A new environment (after a configuration change) still gets the deleted version's content.
-    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Timeout: 5 }));
-    const r = await lambda.send(new InvokeCommand({ FunctionName: fn }));
+    await suite.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Timeout: 5 }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: fn }));
     assert.equal(decode(r.Payload), "still here", Buffer.from(r.Payload ?? []).toString());
     // Version numbers are not reused.
     assert.equal((await publish(name, { f: "x" })).Version, 2);
@@ -200,7 +181,7 @@ describe("functions with layers", () => {
     });
     const name = unique("layered-node");
     const created = await createNode(
-      lambda,
+      suite.lambda,
       name,
       {
         "index.mjs": `
@@ -228,7 +209,7 @@ describe("functions with layers", () => {
       { Arn: a.LayerVersionArn, CodeSize: a.Content?.CodeSize },
       { Arn: b.LayerVersionArn, CodeSize: b.Content?.CodeSize },
     ]);
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(r.FunctionError, undefined, Buffer.from(r.Payload ?? []).toString());
     assert.deepEqual(decode(r.Payload), {
       greet: "hello Ada from layer A",
@@ -242,8 +223,8 @@ describe("functions with layers", () => {
     });
     // Without layers, the runtime's own AWS SDK answers as before.
     const plain = unique("no-layers");
-    await createNode(lambda, plain, { "index.mjs": `import * as sts from "@aws-sdk/client-sts"; export const handler = async () => typeof sts.STSClient;` });
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: plain }))).Payload), "function");
+    await createNode(suite.lambda, plain, { "index.mjs": `import * as sts from "@aws-sdk/client-sts"; export const handler = async () => typeof sts.STSClient;` });
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: plain }))).Payload), "function");
   });
 
   test("Python: python/ and python/lib/python3.12/site-packages (with its .pth files) come right after the task root", { skip: !hasPython && "python3 not installed" }, async () => {
@@ -254,28 +235,22 @@ describe("functions with layers", () => {
       "python/lib/python3.12/site-packages/extradir/extramod.py": "X = 'from-pth'\n",
     });
     const name = unique("layered-py");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "python3.12",
-        Handler: "app.handler",
-        Role: ROLE,
-        Layers: [layer.LayerVersionArn!],
-        Code: {
-          ZipFile: makeZip({
-            "app.py": [
-              "import os, sys, pymod, sitepkg, extramod",
-              "def handler(event, context):",
-              "    opt = os.environ['CLOUDBOX_OPT_DIR']",
-              "    root = os.environ['LAMBDA_TASK_ROOT']",
-              "    paths = [p.replace(opt, '/opt').replace(root, '/var/task') for p in sys.path if p.startswith(opt) or p == root]",
-              "    return {'pymod': pymod.VALUE, 'site': sitepkg.NAME, 'extra': extramod.X, 'paths': paths}",
-            ].join("\n"),
-          }),
-        },
-      }),
+    await createPython(
+      suite.lambda,
+      name,
+      {
+        "app.py": [
+          "import os, sys, pymod, sitepkg, extramod",
+          "def handler(event, context):",
+          "    opt = os.environ['CLOUDBOX_OPT_DIR']",
+          "    root = os.environ['LAMBDA_TASK_ROOT']",
+          "    paths = [p.replace(opt, '/opt').replace(root, '/var/task') for p in sys.path if p.startswith(opt) or p == root]",
+          "    return {'pymod': pymod.VALUE, 'site': sitepkg.NAME, 'extra': extramod.X, 'paths': paths}",
+        ].join("\n"),
+      },
+      { Layers: [layer.LayerVersionArn!] },
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(r.FunctionError, undefined, Buffer.from(r.Payload ?? []).toString());
     assert.deepEqual(decode(r.Payload), {
       pymod: "py-layer",
@@ -297,13 +272,13 @@ const call = (method, path, body) => new Promise((res) => { const r = http.reque
 `;
     const layer = await publish(unique("runtime"), { bootstrap: { data: bootstrap, mode: 0o755 } });
     const name = unique("layered-custom");
-    await lambda.send(
+    await suite.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name, Runtime: "provided.al2023", Handler: "x", Role: ROLE, Layers: [layer.LayerVersionArn!],
         Code: { ZipFile: makeZip({ "handler.txt": "mine" }) },
       }),
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.deepEqual(decode(r.Payload), { from: "layer bootstrap", task: "mine" }, Buffer.from(r.Payload ?? []).toString());
   });
 
@@ -314,29 +289,29 @@ const call = (method, path, body) => new Promise((res) => { const r = http.reque
     const others = await Promise.all([0, 1, 2, 3, 4].map(() => publish(unique("l"), { f: "x" })));
     const fn = unique("bad-layers");
     const code = { "index.js": "exports.handler = async () => 1;" };
-    await expectAwsError(createNode(lambda, fn, code, { Layers: others.map((o) => o.LayerVersionArn!).concat(v1.LayerVersionArn!) }), "InvalidParameterValueException", 400, /^Cannot reference more than 5 layers\.$/);
+    await expectAwsError(createNode(suite.lambda, fn, code, { Layers: others.map((o) => o.LayerVersionArn!).concat(v1.LayerVersionArn!) }), "InvalidParameterValueException", 400, /^Cannot reference more than 5 layers\.$/);
     const missing = `arn:aws:lambda:us-east-1:${ACCOUNT}:layer:${name}:7`;
-    await expectAwsError(createNode(lambda, fn, code, { Layers: [missing] }), "InvalidParameterValueException", 400, new RegExp(`^Layer version ${missing} does not exist\\.$`));
-    await expectAwsError(createNode(lambda, fn, code, { Layers: ["not-an-arn"] }), "ValidationException", 400, /at 'layers' failed to satisfy constraint/);
+    await expectAwsError(createNode(suite.lambda, fn, code, { Layers: [missing] }), "InvalidParameterValueException", 400, new RegExp(`^Layer version ${missing} does not exist\\.$`));
+    await expectAwsError(createNode(suite.lambda, fn, code, { Layers: ["not-an-arn"] }), "ValidationException", 400, /at 'layers' failed to satisfy constraint/);
     await expectAwsError(
-      createNode(lambda, fn, code, { Layers: [`arn:aws:lambda:eu-west-1:${ACCOUNT}:layer:${name}:1`] }),
+      createNode(suite.lambda, fn, code, { Layers: [`arn:aws:lambda:eu-west-1:${ACCOUNT}:layer:${name}:1`] }),
       "InvalidParameterValueException",
       400,
       /^Layers are not in the same region as the function\. Layers are expected to be in region us-east-1\.$/,
     );
     await expectAwsError(
-      createNode(lambda, fn, code, { Layers: [v1.LayerVersionArn!, v2.LayerVersionArn!] }),
+      createNode(suite.lambda, fn, code, { Layers: [v1.LayerVersionArn!, v2.LayerVersionArn!] }),
       "InvalidParameterValueException",
       400,
       /^Two different versions of the same layer are not allowed to be referenced in the same function\./,
     );
     // None of it made a function.
-    await expectAwsError(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn })), "ResourceNotFoundException", 404);
-    await createNode(lambda, fn, code, { Layers: [v1.LayerVersionArn!] });
-    await expectAwsError(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [missing] })), "InvalidParameterValueException", 400);
-    const updated = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [v2.LayerVersionArn!] }));
+    await expectAwsError(suite.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn })), "ResourceNotFoundException", 404);
+    await createNode(suite.lambda, fn, code, { Layers: [v1.LayerVersionArn!] });
+    await expectAwsError(suite.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [missing] })), "InvalidParameterValueException", 400);
+    const updated = await suite.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [v2.LayerVersionArn!] }));
     assert.deepEqual(updated.Layers?.map((l) => l.Arn), [v2.LayerVersionArn]);
-    const cleared = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [] }));
+    const cleared = await suite.lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn, Layers: [] }));
     assert.equal(cleared.Layers, undefined);
   });
 });
@@ -344,7 +319,7 @@ const call = (method, path, body) => new Promise((res) => { const r = http.reque
 describe("layer version policy and other accounts", () => {
   test("another account may use a layer only once the policy allows it", async () => {
     const other = "456789012345";
-    const otherLambda = lambdaClient(cb, { credentials: { accessKeyId: other, secretAccessKey: "x" } });
+    const otherLambda = lambdaClient(suite.cb, { credentials: { accessKeyId: other, secretAccessKey: "x" } });
     const name = unique("shared");
     const v = await publish(name, { "nodejs/node_modules/shared-lib/index.js": "module.exports = 'shared';" });
     const fn = unique("borrower");
@@ -356,9 +331,9 @@ describe("layer version policy and other accounts", () => {
       /is not authorized to perform: lambda:GetLayerVersion on resource/,
     );
     await expectAwsError(otherLambda.send(new GetLayerVersionByArnCommand({ Arn: v.LayerVersionArn })), "AccessDeniedException", 403);
-    await expectAwsError(lambda.send(new GetLayerVersionPolicyCommand({ LayerName: name, VersionNumber: 1 })), "ResourceNotFoundException", 404, /^No policy is associated with the given resource\.$/);
+    await expectAwsError(suite.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: name, VersionNumber: 1 })), "ResourceNotFoundException", 404, /^No policy is associated with the given resource\.$/);
 
-    const added = await lambda.send(
+    const added = await suite.lambda.send(
       new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow", Action: "lambda:GetLayerVersion", Principal: other }),
     );
     assert.deepEqual(JSON.parse(added.Statement!), {
@@ -366,23 +341,23 @@ describe("layer version policy and other accounts", () => {
     });
     assert.ok(added.RevisionId);
     await expectAwsError(
-      lambda.send(new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow", Action: "lambda:GetLayerVersion", Principal: "*" })),
+      suite.lambda.send(new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow", Action: "lambda:GetLayerVersion", Principal: "*" })),
       "ResourceConflictException",
       409,
       /^The statement id \(borrow\) provided already exists/,
     );
     await expectAwsError(
-      lambda.send(new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "x", Action: "lambda:InvokeFunction", Principal: "*" })),
+      suite.lambda.send(new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "x", Action: "lambda:InvokeFunction", Principal: "*" })),
       "ValidationException",
       400,
       /at 'action'/,
     );
     await expectAwsError(
-      lambda.send(new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "y", Action: "lambda:GetLayerVersion", Principal: "*", RevisionId: "stale" })),
+      suite.lambda.send(new AddLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "y", Action: "lambda:GetLayerVersion", Principal: "*", RevisionId: "stale" })),
       "PreconditionFailedException",
       412,
     );
-    const policy = await lambda.send(new GetLayerVersionPolicyCommand({ LayerName: name, VersionNumber: 1 }));
+    const policy = await suite.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: name, VersionNumber: 1 }));
     assert.equal(policy.RevisionId, added.RevisionId);
     assert.deepEqual(JSON.parse(policy.Policy!).Statement.map((s: { Sid: string }) => s.Sid), ["borrow"]);
 
@@ -391,9 +366,9 @@ describe("layer version policy and other accounts", () => {
     await createNode(otherLambda, fn, code, { Role: `arn:aws:iam::${other}:role/r`, Layers: [v.LayerVersionArn!] });
     assert.equal(decode((await otherLambda.send(new InvokeCommand({ FunctionName: fn }))).Payload), "shared");
 
-    await lambda.send(new RemoveLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow" }));
+    await suite.lambda.send(new RemoveLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow" }));
     await expectAwsError(
-      lambda.send(new RemoveLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow" })),
+      suite.lambda.send(new RemoveLayerVersionPermissionCommand({ LayerName: name, VersionNumber: 1, StatementId: "borrow" })),
       "ResourceNotFoundException",
       404,
       /^Statement borrow is not found in resource policy\.$/,
@@ -412,20 +387,20 @@ describe("AWS CLI v2", { skip: !findAwsCliV2() && "AWS CLI v2 not installed" }, 
     writeFileSync(fnZip, makeZip({ "index.js": "exports.handler = async () => require('cli-lib');" }));
     const env = { AWS_ACCESS_KEY_ID: ACCOUNT };
     const name = unique("cli-layer");
-    const published = await awsCli(cb.endpoint, ["lambda", "publish-layer-version", "--layer-name", name, "--zip-file", `fileb://${zipPath}`, "--compatible-runtimes", "nodejs20.x"], env);
+    const published = await awsCli(suite.cb.endpoint, ["lambda", "publish-layer-version", "--layer-name", name, "--zip-file", `fileb://${zipPath}`, "--compatible-runtimes", "nodejs20.x"], env);
     assert.equal(published.code, 0, published.stderr);
     assert.equal(published.json.Version, 1);
-    const listed = await awsCli(cb.endpoint, ["lambda", "list-layer-versions", "--layer-name", name], env);
+    const listed = await awsCli(suite.cb.endpoint, ["lambda", "list-layer-versions", "--layer-name", name], env);
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual(listed.json.LayerVersions.map((v: { LayerVersionArn: string }) => v.LayerVersionArn), [published.json.LayerVersionArn]);
     const fn = unique("cli-layered");
     const created = await awsCli(
-      cb.endpoint,
+      suite.cb.endpoint,
       ["lambda", "create-function", "--function-name", fn, "--runtime", "nodejs20.x", "--handler", "index.handler", "--role", ROLE, "--zip-file", `fileb://${fnZip}`, "--layers", published.json.LayerVersionArn],
       env,
     );
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.json.Layers[0].Arn, published.json.LayerVersionArn);
-    assert.equal(decode((await lambda.send(new InvokeCommand({ FunctionName: fn }))).Payload), "cli layer");
+    assert.equal(decode((await suite.lambda.send(new InvokeCommand({ FunctionName: fn }))).Payload), "cli layer");
   });
 });

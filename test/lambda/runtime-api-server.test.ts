@@ -7,22 +7,16 @@
 import "../helpers/env.js";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { connect } from "node:net";
 import { request } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startRuntimeApiServer, type ApiRequest, type ApiResponse } from "../../src/services/lambda/runtime-api-server.js";
+import { hasCommand } from "./helpers.js";
 
-const hasCurl = (() => {
-  try {
-    execFileSync("curl", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasCurl = hasCommand("curl");
 
 let server: Awaited<ReturnType<typeof startRuntimeApiServer>>;
 const seen: ApiRequest[] = [];

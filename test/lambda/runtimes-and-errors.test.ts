@@ -3,33 +3,15 @@
  * Cloudbox keeps serving: a zip that is not a zip, an unknown runtime, a handler that does not
  * exist, a module that does not exist, an init crash, a payload over 6 MB.
  */
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { CreateFunctionCommand, InvokeCommand, ListFunctionsCommand, type LambdaClient } from "@aws-sdk/client-lambda";
-import { ACCOUNT, ROLE, createNode, decode, lambdaClient, startCloudbox, stopAll, unique, type Cloudbox } from "./helpers.js";
+import { CreateFunctionCommand, InvokeCommand, ListFunctionsCommand } from "@aws-sdk/client-lambda";
+import { ACCOUNT, ROLE, createNode, createPython, decode, hasCommand, lambdaSuite, unique } from "./helpers.js";
 import { makeZip } from "./zip.js";
 
-let cb: Cloudbox;
-let lambda: LambdaClient;
+const suite = lambdaSuite();
 
-before(async () => {
-  cb = await startCloudbox();
-  lambda = lambdaClient(cb);
-});
-after(async () => {
-  lambda.destroy();
-  await stopAll(cb);
-});
-
-const hasPython = (() => {
-  try {
-    execFileSync("python3", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPython = hasCommand("python3");
 
 const rejects = async (p: Promise<unknown>, name: string, status: number, message?: RegExp | string) => {
   try {
@@ -48,32 +30,26 @@ const rejects = async (p: Promise<unknown>, name: string, status: number, messag
 describe("Python", { skip: !hasPython && "python3 is not installed" }, () => {
   test("a Python handler gets the event and the context", async () => {
     const name = unique("py");
-    await lambda.send(
-      new CreateFunctionCommand({
-        FunctionName: name,
-        Runtime: "python3.12",
-        Handler: "app.handler",
-        Role: ROLE,
-        Environment: { Variables: { GREETING: "hi" } },
-        Code: {
-          ZipFile: makeZip({
-            "app.py": [
-              "import os",
-              "calls = 0",
-              "def handler(event, context):",
-              "    global calls",
-              "    calls += 1",
-              "    print('python says', event.get('x'))",
-              "    return {'x': event.get('x'), 'calls': calls, 'greeting': os.environ['GREETING'],",
-              "            'fn': context.function_name, 'mem': context.memory_limit_in_mb,",
-              "            'remaining': context.get_remaining_time_in_millis(), 'id': context.aws_request_id,",
-              "            'region': os.environ['AWS_REGION'], 'tz': os.environ['TZ']}",
-            ].join("\n"),
-          }),
-        },
-      }),
+    await createPython(
+      suite.lambda,
+      name,
+      {
+        "app.py": [
+          "import os",
+          "calls = 0",
+          "def handler(event, context):",
+          "    global calls",
+          "    calls += 1",
+          "    print('python says', event.get('x'))",
+          "    return {'x': event.get('x'), 'calls': calls, 'greeting': os.environ['GREETING'],",
+          "            'fn': context.function_name, 'mem': context.memory_limit_in_mb,",
+          "            'remaining': context.get_remaining_time_in_millis(), 'id': context.aws_request_id,",
+          "            'region': os.environ['AWS_REGION'], 'tz': os.environ['TZ']}",
+        ].join("\n"),
+      },
+      { Environment: { Variables: { GREETING: "hi" } } },
     );
-    const a = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"x": 41}'), LogType: "Tail" }));
+    const a = await suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"x": 41}'), LogType: "Tail" }));
     assert.equal(a.FunctionError, undefined, Buffer.from(a.Payload ?? []).toString());
     const out = decode(a.Payload);
     assert.equal(out.x, 41);
@@ -85,38 +61,36 @@ describe("Python", { skip: !hasPython && "python3 is not installed" }, () => {
     assert.equal(out.id, a.$metadata.requestId);
     assert.ok(out.remaining > 0);
     assert.match(Buffer.from(a.LogResult!, "base64").toString(), /python says 41/);
-    const b = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"x": 1}') }));
+    const b = await suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"x": 1}') }));
     assert.equal(decode(b.Payload).calls, 2);
   });
 
   test("boto3 inside a Python function reaches Cloudbox (when the machine has boto3)", async (t) => {
-    try {
-      execFileSync("python3", ["-c", "import boto3"], { stdio: "ignore" });
-    } catch {
+    if (!hasCommand("python3", ["-c", "import boto3"])) {
       t.skip("boto3 is not installed");
       return;
     }
     const name = unique("py-boto3");
-    await lambda.send(
+    await suite.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name, Runtime: "python3.11", Handler: "app.handler", Role: ROLE, Timeout: 30,
         Code: { ZipFile: makeZip({ "app.py": "import boto3\ndef handler(event, context):\n    return boto3.client('sts').get_caller_identity()['Account']\n" }) },
       }),
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(r.FunctionError, undefined, Buffer.from(r.Payload ?? []).toString());
     assert.equal(decode(r.Payload), ACCOUNT);
   });
 
   test("a Python exception answers Unhandled with errorType and errorMessage", async () => {
     const name = unique("py-err");
-    await lambda.send(
+    await suite.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name, Runtime: "python3.11", Handler: "app.handler", Role: ROLE,
         Code: { ZipFile: makeZip({ "app.py": "def handler(event, context):\n    raise ValueError('nope')\n" }) },
       }),
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(r.FunctionError, "Unhandled");
     const err = decode(r.Payload);
     assert.equal(err.errorType, "ValueError");
@@ -126,13 +100,13 @@ describe("Python", { skip: !hasPython && "python3 is not installed" }, () => {
 
   test("a Python handler that does not exist: Runtime.HandlerNotFound", async () => {
     const name = unique("py-nohandler");
-    await lambda.send(
+    await suite.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name, Runtime: "python3.13", Handler: "app.missing", Role: ROLE,
         Code: { ZipFile: makeZip({ "app.py": "x = 1\n" }) },
       }),
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(r.FunctionError, "Unhandled");
     assert.deepEqual(
       { ...decode(r.Payload), stackTrace: undefined, requestId: undefined },
@@ -154,26 +128,26 @@ const call = (method, path, body) => new Promise((res) => { const r = http.reque
   await call("POST", "/2018-06-01/runtime/invocation/" + id + "/response", JSON.stringify({ custom: JSON.parse(n.d), handler: process.env._HANDLER, arn: n.h["lambda-runtime-invoked-function-arn"] })); } })();
 '
 `;
-    await lambda.send(
+    await suite.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name, Runtime: "provided.al2023", Handler: "my.handler", Role: ROLE,
         Code: { ZipFile: makeZip({ bootstrap: { data: bootstrap, mode: 0o755 } }) },
       }),
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"a":1}') }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from('{"a":1}') }));
     assert.equal(r.FunctionError, undefined, Buffer.from(r.Payload ?? []).toString());
     assert.deepEqual(decode(r.Payload), { custom: { a: 1 }, handler: "my.handler", arn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}` });
   });
 
   test("a custom runtime whose bootstrap exits during init: Runtime.ExitError", async () => {
     const name = unique("custom-exit");
-    await lambda.send(
+    await suite.lambda.send(
       new CreateFunctionCommand({
         FunctionName: name, Runtime: "provided.al2", Handler: "x", Role: ROLE,
         Code: { ZipFile: makeZip({ bootstrap: { data: "#!/bin/sh\necho starting\nexit 3\n", mode: 0o755 } }) },
       }),
     );
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name, LogType: "Tail" }));
     assert.equal(r.FunctionError, "Unhandled");
     const err = decode(r.Payload);
     assert.equal(err.errorType, "Runtime.ExitError");
@@ -185,7 +159,7 @@ const call = (method, path, body) => new Promise((res) => { const r = http.reque
 describe("bad input", () => {
   test("a zip that is not a zip: InvalidParameterValueException", async () => {
     await rejects(
-      lambda.send(new CreateFunctionCommand({ FunctionName: unique("notzip"), Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Code: { ZipFile: Buffer.from("this is not a zip") } })),
+      suite.lambda.send(new CreateFunctionCommand({ FunctionName: unique("notzip"), Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Code: { ZipFile: Buffer.from("this is not a zip") } })),
       "InvalidParameterValueException",
       400,
       "Could not unzip uploaded file. Please check your file, then try to upload again.",
@@ -194,13 +168,13 @@ describe("bad input", () => {
 
   test("an unknown runtime: InvalidParameterValueException; a deprecated one too", async () => {
     await rejects(
-      lambda.send(new CreateFunctionCommand({ FunctionName: unique("rt"), Runtime: "cobol85" as never, Handler: "index.handler", Role: ROLE, Code: { ZipFile: makeZip({ "index.js": "" }) } })),
+      suite.lambda.send(new CreateFunctionCommand({ FunctionName: unique("rt"), Runtime: "cobol85" as never, Handler: "index.handler", Role: ROLE, Code: { ZipFile: makeZip({ "index.js": "" }) } })),
       "InvalidParameterValueException",
       400,
       /^Value cobol85 at 'runtime' failed to satisfy constraint: Member must satisfy enum value set: \[nodejs18\.x, .*\] or be a valid ARN$/,
     );
     await rejects(
-      lambda.send(new CreateFunctionCommand({ FunctionName: unique("rt"), Runtime: "nodejs12.x", Handler: "index.handler", Role: ROLE, Code: { ZipFile: makeZip({ "index.js": "" }) } })),
+      suite.lambda.send(new CreateFunctionCommand({ FunctionName: unique("rt"), Runtime: "nodejs12.x", Handler: "index.handler", Role: ROLE, Code: { ZipFile: makeZip({ "index.js": "" }) } })),
       "InvalidParameterValueException",
       400,
       /^The runtime parameter of nodejs12\.x is no longer supported/,
@@ -209,13 +183,13 @@ describe("bad input", () => {
 
   test("a role that is not a role ARN, a timeout out of range: ValidationException", async () => {
     await rejects(
-      lambda.send(new CreateFunctionCommand({ FunctionName: unique("role"), Runtime: "nodejs20.x", Handler: "index.handler", Role: "my-role", Code: { ZipFile: makeZip({ "index.js": "" }) } })),
+      suite.lambda.send(new CreateFunctionCommand({ FunctionName: unique("role"), Runtime: "nodejs20.x", Handler: "index.handler", Role: "my-role", Code: { ZipFile: makeZip({ "index.js": "" }) } })),
       "ValidationException",
       400,
       /Value 'my-role' at 'role' failed to satisfy constraint/,
     );
     await rejects(
-      lambda.send(new CreateFunctionCommand({ FunctionName: unique("to"), Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Timeout: 901, Code: { ZipFile: makeZip({ "index.js": "" }) } })),
+      suite.lambda.send(new CreateFunctionCommand({ FunctionName: unique("to"), Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE, Timeout: 901, Code: { ZipFile: makeZip({ "index.js": "" }) } })),
       "ValidationException",
       400,
       /Value '901' at 'timeout' failed to satisfy constraint: Member must have value less than or equal to 900/,
@@ -224,8 +198,8 @@ describe("bad input", () => {
 
   test("a handler that does not exist: Runtime.HandlerNotFound on invoke", async () => {
     const name = unique("nohandler");
-    await createNode(lambda, name, { "index.js": "exports.other = async () => 1;" });
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    await createNode(suite.lambda, name, { "index.js": "exports.other = async () => 1;" });
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     assert.equal(r.FunctionError, "Unhandled");
     const err = decode(r.Payload);
     assert.equal(err.errorType, "Runtime.HandlerNotFound");
@@ -234,8 +208,8 @@ describe("bad input", () => {
 
   test("a module that does not exist: Runtime.ImportModuleError", async () => {
     const name = unique("nomodule");
-    await createNode(lambda, name, { "other.js": "exports.handler = async () => 1;" });
-    const r = await lambda.send(new InvokeCommand({ FunctionName: name }));
+    await createNode(suite.lambda, name, { "other.js": "exports.handler = async () => 1;" });
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: name }));
     const err = decode(r.Payload);
     assert.equal(err.errorType, "Runtime.ImportModuleError");
     assert.match(err.errorMessage, /^Error: Cannot find module 'index'/);
@@ -243,15 +217,15 @@ describe("bad input", () => {
 
   test("an environment that crashes during init: Unhandled with the error, Runtime.ExitError for a plain exit", async () => {
     const throwing = unique("initcrash");
-    await createNode(lambda, throwing, { "index.js": "throw new Error('boom at init');" });
-    const r = await lambda.send(new InvokeCommand({ FunctionName: throwing }));
+    await createNode(suite.lambda, throwing, { "index.js": "throw new Error('boom at init');" });
+    const r = await suite.lambda.send(new InvokeCommand({ FunctionName: throwing }));
     assert.equal(r.FunctionError, "Unhandled");
     const err = decode(r.Payload);
     assert.equal(err.errorType, "Error");
     assert.equal(err.errorMessage, "boom at init");
     const exiting = unique("initexit");
-    await createNode(lambda, exiting, { "index.js": "process.exit(2);" });
-    const r2 = await lambda.send(new InvokeCommand({ FunctionName: exiting }));
+    await createNode(suite.lambda, exiting, { "index.js": "process.exit(2);" });
+    const r2 = await suite.lambda.send(new InvokeCommand({ FunctionName: exiting }));
     assert.equal(r2.FunctionError, "Unhandled");
     assert.equal(decode(r2.Payload).errorType, "Runtime.ExitError");
     assert.match(decode(r2.Payload).errorMessage, /Runtime exited with error: exit status 2$/);
@@ -259,10 +233,10 @@ describe("bad input", () => {
 
   test("a payload over 6 MB: RequestEntityTooLargeException (413)", async () => {
     const name = unique("big");
-    await createNode(lambda, name, { "index.js": "exports.handler = async (e) => e.length;" });
+    await createNode(suite.lambda, name, { "index.js": "exports.handler = async (e) => e.length;" });
     const payload = Buffer.from(JSON.stringify("x".repeat(6 * 1024 * 1024)));
     await rejects(
-      lambda.send(new InvokeCommand({ FunctionName: name, Payload: payload })),
+      suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: payload })),
       "RequestEntityTooLargeException",
       413,
       "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
@@ -271,10 +245,10 @@ describe("bad input", () => {
 
   test("a payload that is not JSON: InvalidRequestContentException; a missing function: 404", async () => {
     const name = unique("json");
-    await createNode(lambda, name, { "index.js": "exports.handler = async (e) => e;" });
-    await rejects(lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{not json") })), "InvalidRequestContentException", 400, /^Could not parse request body into json/);
+    await createNode(suite.lambda, name, { "index.js": "exports.handler = async (e) => e;" });
+    await rejects(suite.lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from("{not json") })), "InvalidRequestContentException", 400, /^Could not parse request body into json/);
     await rejects(
-      lambda.send(new InvokeCommand({ FunctionName: unique("missing") })),
+      suite.lambda.send(new InvokeCommand({ FunctionName: unique("missing") })),
       "ResourceNotFoundException",
       404,
       /^Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing-/,
@@ -282,7 +256,7 @@ describe("bad input", () => {
   });
 
   test("Cloudbox keeps serving after all that", async () => {
-    const list = await lambda.send(new ListFunctionsCommand({}));
+    const list = await suite.lambda.send(new ListFunctionsCommand({}));
     assert.ok((list.Functions ?? []).length > 0);
   });
 });

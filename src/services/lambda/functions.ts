@@ -254,20 +254,26 @@ export const deleteFunction = defineOp("DeleteFunction", (input, ctx) => {
   return {};
 });
 
+/**
+ * $LATEST as stored, checked against the caller's RevisionId (412 when it differs). The updates
+ * call it before their reads of S3 and EC2 (to fail early) and again in their transaction: the
+ * function may have been deleted or updated while they awaited those reads.
+ */
+const latestAtRevision = (ctx: OperationContext, s: Scope, name: string, revisionId: string | undefined) => {
+  const cur = readConfig(ctx.store, s, name);
+  if (!cur) throw lambdaErrors.functionNotFound(functionArn(s, name));
+  if (revisionId && revisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
+  return cur;
+};
+
 export const updateFunctionCode = defineOp("UpdateFunctionCode", async (input, ctx) => {
   const s = scopeOf(ctx);
   const { name } = parseFunctionName(input.FunctionName, ctx);
   requireFunction(ctx.store, s, name);
-  const revisionOk = () => {
-    const cur = readConfig(ctx.store, s, name);
-    if (!cur) throw lambdaErrors.functionNotFound(functionArn(s, name));
-    if (input.RevisionId && input.RevisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
-    return cur;
-  };
-  revisionOk();
+  latestAtRevision(ctx, s, name, input.RevisionId);
   const zip = await fetchZip(runtimeOf(ctx), s, input, "UpdateFunctionCode", NO_CODE);
   const shown = ctx.store.transaction(() => {
-    const cur = revisionOk();
+    const cur = latestAtRevision(ctx, s, name, input.RevisionId);
     const config: StoredConfig = {
       ...cur.config,
       LastModified: lambdaTimestamp(ctx.clock.now()),
@@ -297,18 +303,12 @@ export const updateFunctionConfiguration = defineOp("UpdateFunctionConfiguration
   const s = scopeOf(ctx);
   const { name } = parseFunctionName(input.FunctionName, ctx);
   requireFunction(ctx.store, s, name);
-  const current = () => {
-    const cur = readConfig(ctx.store, s, name);
-    if (!cur) throw lambdaErrors.functionNotFound(functionArn(s, name));
-    if (input.RevisionId && input.RevisionId !== cur.config.RevisionId) throw lambdaErrors.preconditionFailed();
-    return cur;
-  };
-  current();
+  latestAtRevision(ctx, s, name, input.RevisionId);
   checkSettable(input);
   if (input.Layers?.length) resolveFunctionLayers(ctx, input.Layers);
   const vpc = await resolveVpcConfig(runtimeOf(ctx), s, input.VpcConfig);
   const c = ctx.store.transaction(() => {
-    const cur = current();
+    const cur = latestAtRevision(ctx, s, name, input.RevisionId);
     const c: StoredConfig = { ...cur.config };
     if (input.Role !== undefined) c.Role = input.Role;
     if (input.Handler !== undefined) c.Handler = input.Handler;

@@ -29,6 +29,23 @@ const ec2Failure = (operation: string, e: unknown) => {
   return lambdaErrors.invalidParameterValue(`Error occurred while ${operation}. EC2 Error Code: ${err.code}. EC2 Error Message: ${err.message}`);
 };
 
+/** The two EC2 calls: their request's list of ids, their answer's list and each item's id. */
+const DESCRIBE = {
+  DescribeSubnets: { ids: "SubnetIds", items: "Subnets", id: "SubnetId" },
+  DescribeSecurityGroups: { ids: "GroupIds", items: "SecurityGroups", id: "GroupId" },
+} as const;
+
+/** Each resource's VpcId by its id, as EC2 describes them to the function's account; EC2's error as Lambda's. */
+const vpcIdsOf = async (ec2: Awaited<ReturnType<typeof sdk>>, operation: keyof typeof DESCRIBE, ids: string[]): Promise<Map<string, string>> => {
+  const d = DESCRIBE[operation];
+  try {
+    const out = await ec2.client.send(new ec2.mod[`${operation}Command`]({ [d.ids]: ids }));
+    return new Map((out[d.items] ?? []).map((r: Record<string, string>) => [r[d.id], r.VpcId]));
+  } catch (e) {
+    throw ec2Failure(operation, e);
+  }
+};
+
 /**
  * Checks a VpcConfig and answers it as Lambda shows it. Empty lists detach the function from its
  * VPC (VpcId ""); `undefined` means no VpcConfig at all.
@@ -51,21 +68,9 @@ export const resolveVpcConfig = async (
     // The text real Lambda answers (aws/aws-sdk-js#1293 quotes the response body).
     throw lambdaErrors.invalidParameterValue("SubnetIds and SecurityIds must coexist or be both empty list.");
   }
-  const { client, mod } = await sdk(runtime, "ec2", scope);
-  let subnetVpcs: Map<string, string>;
-  try {
-    const out = await client.send(new mod.DescribeSubnetsCommand({ SubnetIds: subnets }));
-    subnetVpcs = new Map((out.Subnets ?? []).map((s: { SubnetId: string; VpcId: string }) => [s.SubnetId, s.VpcId]));
-  } catch (e) {
-    throw ec2Failure("DescribeSubnets", e);
-  }
-  let groupVpcs: Map<string, string>;
-  try {
-    const out = await client.send(new mod.DescribeSecurityGroupsCommand({ GroupIds: groups }));
-    groupVpcs = new Map((out.SecurityGroups ?? []).map((g: { GroupId: string; VpcId: string }) => [g.GroupId, g.VpcId]));
-  } catch (e) {
-    throw ec2Failure("DescribeSecurityGroups", e);
-  }
+  const ec2 = await sdk(runtime, "ec2", scope);
+  const subnetVpcs = await vpcIdsOf(ec2, "DescribeSubnets", subnets);
+  const groupVpcs = await vpcIdsOf(ec2, "DescribeSecurityGroups", groups);
   const vpcIds = new Set(subnets.map((s) => subnetVpcs.get(s)));
   const vpcId = subnetVpcs.get(subnets[0]);
   if (vpcIds.size > 1 || !vpcId) {
