@@ -9,6 +9,7 @@ import {
   CopySnapshotCommand,
   CreateSnapshotCommand,
   CreateVolumeCommand,
+  type CreateVolumeCommandInput,
   DeleteSnapshotCommand,
   DeleteVolumeCommand,
   DescribeAvailabilityZonesCommand,
@@ -69,7 +70,7 @@ describe("compute: EBS volumes and snapshots", () => {
     assert.equal(io2.Iops, 10000);
     const st1 = await ec2().send(new CreateVolumeCommand({ AvailabilityZone: az, Size: 125, VolumeType: "st1" }));
     assert.equal(st1.Iops, undefined);
-    const bad: Array<[ConstructorParameters<typeof CreateVolumeCommand>[0], string, RegExp]> = [
+    const bad: Array<[CreateVolumeCommandInput, string, RegExp]> = [
       [{ AvailabilityZone: az, Size: 16385, VolumeType: "gp2" }, "InvalidParameterValue", /too large; maximum is 16384GiB/],
       [{ AvailabilityZone: az, Size: 100, VolumeType: "st1" }, "InvalidParameterValue", /too small; minimum is 125GiB/],
       [{ AvailabilityZone: az, Size: 2000, VolumeType: "standard" }, "InvalidParameterValue", /maximum is 1024GiB/],

@@ -192,7 +192,7 @@ const verify = async (ec2: EC2Client, d: Deployment, account: string): Promise<v
     for (const egress of [false, true]) {
       const expected = NACL[tier]
         .filter((e) => e[0] === egress)
-        .map(([, rule, from, to, cidr]) => [rule, "allow", "6", from, to, cidr])
+        .map(([, rule, from, to, cidr]): unknown[] => [rule, "allow", "6", from, to, cidr])
         .concat([[32767, "deny", "-1", undefined, undefined, "0.0.0.0/0"]]);
       assert.deepEqual(entriesOf(a, egress), expected, `${tier} ${egress ? "egress" : "ingress"}`);
     }

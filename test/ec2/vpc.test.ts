@@ -52,7 +52,8 @@ describe("vpc family: VPCs", () => {
       const { Vpc } = await ec2().send(
         new CreateVpcCommand({ CidrBlock: "10.10.5.9/16", TagSpecifications: [{ ResourceType: "vpc", Tags: [{ Key: "Name", Value: "create-1" }] }] }),
       );
-      assert.ok(Vpc?.VpcId?.match(/^vpc-[0-9a-f]{17}$/));
+      assert.ok(Vpc?.VpcId);
+      assert.match(Vpc.VpcId, /^vpc-[0-9a-f]{17}$/);
       assert.equal(Vpc.CidrBlock, "10.10.0.0/16");
       assert.equal(Vpc.State, "pending"); // as the create-vpc example output shows
       assert.deepEqual(Vpc.Ipv6CidrBlockAssociationSet, []);

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { CreateActivityCommand, SFNClient } from "@aws-sdk/client-sfn";
-import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from "@aws-sdk/client-sts";
+import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient, type STSClientConfig } from "@aws-sdk/client-sts";
 import { AwsError, loadedService, opDefiner, type Caller, type ServiceDefinition } from "../../src/core/index.js";
 import { createServiceRegistry, routeRequest } from "../../src/gateway/index.js";
 import { ec2Identity } from "../../src/services/ec2/identity.js";
@@ -312,7 +312,7 @@ describe("service runtime hooks", () => {
       assert.equal(await ping.text(), "pong");
       assert.equal((await fetch(`${cb.endpoint}/_cloudbox/stub/other`)).status, 404);
       // A client from runtime.sdkConfig acts as the account it names, in memory.
-      const out = await new STSClient(cb.runtime.sdkConfig({ accountId: "555555555555", region: "ap-southeast-2" })).send(new GetCallerIdentityCommand({}));
+      const out = await new STSClient(cb.runtime.sdkConfig({ accountId: "555555555555", region: "ap-southeast-2" }) as STSClientConfig).send(new GetCallerIdentityCommand({}));
       assert.equal(out.Account, "555555555555");
       assert.equal(runtimeSeen, cb.runtime);
     } finally {

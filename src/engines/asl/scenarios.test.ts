@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runExecution } from "./driver.js";
+import { runExecution, type TaskOutcome } from "./driver.js";
 import { advance, startExecution, findTaskByToken, pendingWork } from "./interpreter.js";
 import type { Json, JsonObject, Ports } from "./types.js";
 
@@ -62,7 +62,7 @@ test("image pipeline: 100 images, MaxConcurrency 5, retry 2 s then 4 s, callback
   let flaky = 0;
   let reviewPayload: Json = null;
   const run2 = await runExecution(imagePipeline, { images }, {
-    handler: ({ effect }) => {
+    handler: ({ effect }): TaskOutcome => {
       const p = effect.input as JsonObject;
       if (p.FunctionName === "ImageProcessorFunction") {
         const key = (p.Payload as JsonObject).key;
@@ -482,7 +482,8 @@ test("durability: stop after any step, reload the JSON, rebuild timers and tasks
     },
   };
   const input = Array.from({ length: 7 }, (_, i) => ({ s: i % 3, id: i }));
-  const answer = (taskInput: Json, attempt: number) => ((taskInput as JsonObject).id === 4 && attempt === 1 ? { error: "Flaky" } : { output: (taskInput as JsonObject).id });
+  const answer = (taskInput: Json, attempt: number): { error: string } | { output: Json } =>
+    (taskInput as JsonObject).id === 4 && attempt === 1 ? { error: "Flaky" } : { output: (taskInput as JsonObject).id ?? null };
   const refAttempts = new Map<Json, number>();
   const reference = await runExecution(def, input, {
     handler: ({ effect }) => {
