@@ -33,7 +33,7 @@ import {
   type IpPermission,
   type NetworkAcl,
 } from "@aws-sdk/client-ec2";
-import { findAwsCliV2 } from "../helpers/aws-cli.js";
+import { awsCliEnv, findAwsCliV2 } from "../helpers/aws-cli.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -243,18 +243,11 @@ describe("three-tier architecture (seed article)", () => {
     const cli = findAwsCliV2();
     assert.ok(cli, "AWS CLI v2 is required");
     const account = "333333333333";
-    const out = await run("bash", [SCRIPT, "tt-cli"], {
-      PATH: `${dirname(cli)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-      HOME: process.env.HOME ?? "/tmp",
-      LANG: process.env.LANG ?? "C.UTF-8",
-      CLOUDBOX_ENDPOINT: cb.endpoint,
-      AWS_ACCESS_KEY_ID: account,
-      AWS_SECRET_ACCESS_KEY: "x",
-      AWS_DEFAULT_REGION: "us-east-1",
-      AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
-      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
-      AWS_EC2_METADATA_DISABLED: "true",
-    });
+    const out = await run(
+      "bash",
+      [SCRIPT, "tt-cli"],
+      awsCliEnv({ PATH: `${dirname(cli)}:${process.env.PATH ?? "/usr/bin:/bin"}`, CLOUDBOX_ENDPOINT: cb.endpoint, AWS_ACCESS_KEY_ID: account, AWS_SECRET_ACCESS_KEY: "x" }),
+    );
     assert.equal(out.code, 0, out.stderr);
     const ids = Object.fromEntries(
       out.stdout

@@ -80,22 +80,28 @@ export const findAwsCliV2 = (): string | undefined => {
   return undefined;
 };
 
+/**
+ * The environment the AWS CLI (or a script that calls it) runs in: test credentials, us-east-1,
+ * and no user configuration or instance metadata lookups. `extra` overrides or adds variables.
+ */
+export const awsCliEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  PATH: process.env.PATH ?? "/usr/bin:/bin",
+  HOME: process.env.HOME ?? "/tmp",
+  LANG: process.env.LANG ?? "C.UTF-8",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_DEFAULT_REGION: "us-east-1",
+  AWS_PAGER: "",
+  AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
+  AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
+  AWS_EC2_METADATA_DISABLED: "true",
+  ...extra,
+});
+
 export const awsCli = (endpoint: string, args: string[], env: Record<string, string> = {}): Promise<AwsCliResult> => {
   const bin = findAwsCliV2();
   if (!bin) throw new Error("AWS CLI v2 not found (apt-get install -y awscli, or set CLOUDBOX_AWS_CLI)");
-  const childEnv: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: process.env.HOME ?? "/tmp",
-    LANG: process.env.LANG ?? "C.UTF-8",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_PAGER: "",
-    AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-    ...env,
-  };
+  const childEnv = awsCliEnv(env);
   return new Promise((resolve) => {
     execFile(
       bin,

@@ -6,13 +6,13 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { InvokeCommand, LambdaClient, PutFunctionEventInvokeConfigCommand } from "@aws-sdk/client-lambda";
 import { getAsyncEvent } from "../../src/services/lambda/store.js";
+import { startServer, stopServer } from "../helpers/server-process.js";
 import { ACCOUNT, createNode, lambdaClient, startCloudbox, unique, type Cloudbox } from "./helpers.js";
 
 const arnOf = (name: string) => `arn:aws:lambda:us-east-1:${ACCOUNT}:function:${name}`;
@@ -150,42 +150,6 @@ describe("Event invocations survive a restart", () => {
     }));
 });
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const MAIN = join(ROOT, "src/cli/main.ts");
-
-/** `cloudbox start` as a child process; resolves with its endpoint once it listens. */
-const startServer = (dataDir: string): Promise<{ child: ChildProcess; endpoint: string }> =>
-  new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", MAIN, "start", "--port", "0", "--log-level", "info", "--data-dir", dataDir], {
-      cwd: ROOT,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`cloudbox start printed nothing in time:\n${out}`)), 30_000);
-    child.stderr!.on("data", (d: Buffer) => (out += d));
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d;
-      const m = /Cloudbox listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, endpoint: m[1] });
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cloudbox start exited with ${code}:\n${out}`));
-    });
-  });
-
-const stopServer = (child: ChildProcess, signal: NodeJS.Signals): Promise<void> =>
-  new Promise((resolvePromise) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
-    child.removeAllListeners("exit");
-    child.on("exit", () => resolvePromise());
-    child.kill(signal);
-  });
-
 describe("Event invocations survive kill -9", () => {
   test("an event acknowledged right before kill -9 runs after the restart", async () => {
     const root = mkdtempSync(join(tmpdir(), "cloudbox-lambda-async-kill-"));
@@ -194,7 +158,7 @@ describe("Event invocations survive kill -9", () => {
     mkdirSync(work);
     const servers: ChildProcess[] = [];
     try {
-      const first = await startServer(dataDir);
+      const first = await startServer(["--data-dir", dataDir]);
       servers.push(first.child);
       const client = (endpoint: string) =>
         new LambdaClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: ACCOUNT, secretAccessKey: "test" }, maxAttempts: 1 });
@@ -211,7 +175,7 @@ exports.handler = async (e) => { await new Promise((r) => setTimeout(r, 300)); f
       c1.destroy();
       assert.equal(existsSync(join(work, `ran-${first.child.pid}`)), false, "the event did not run before the kill");
 
-      const second = await startServer(dataDir);
+      const second = await startServer(["--data-dir", dataDir]);
       servers.push(second.child);
       // Lambda loads at startup and resumes the queue: no request needed.
       const ran = join(work, `ran-${second.child.pid}`);

@@ -6,16 +6,14 @@
  */
 import "../helpers/env.js";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { spawnCloudbox, startServer as startCloudboxProcess, stopServer } from "../helpers/server-process.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const MAIN = join(ROOT, "src/cli/main.ts");
 
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];
@@ -24,38 +22,15 @@ after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
+/** `cloudbox <args>`, killed when the file's tests end. */
 const cloudbox = (args: string[], env: Record<string, string> = {}): ChildProcess => {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnCloudbox(args, env);
   children.add(child);
   child.on("exit", () => children.delete(child));
   return child;
 };
 
-/** Starts `cloudbox start`, resolves with its endpoint once it prints the listening line. */
-const startServer = (args: string[]): Promise<{ child: ChildProcess; endpoint: string; output: () => string }> =>
-  new Promise((resolvePromise, reject) => {
-    const child = cloudbox(["start", "--port", "0", "--log-level", "info", ...args]);
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`cloudbox start printed nothing in time:\n${out}\n${err}`)), 30_000);
-    child.stderr!.on("data", (d: Buffer) => (err += d));
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d;
-      const m = /Cloudbox listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise({ child, endpoint: m[1], output: () => out + err });
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cloudbox start exited with ${code}:\n${out}\n${err}`));
-    });
-  });
+const startServer = (args: string[]) => startCloudboxProcess(args, cloudbox);
 
 const run = (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolvePromise) => {
@@ -65,13 +40,6 @@ const run = (args: string[], env: Record<string, string> = {}): Promise<{ code: 
     child.stdout!.on("data", (d: Buffer) => (stdout += d));
     child.stderr!.on("data", (d: Buffer) => (stderr += d));
     child.on("exit", (code) => resolvePromise({ code, stdout, stderr }));
-  });
-
-const killHard = (child: ChildProcess): Promise<void> =>
-  new Promise((resolvePromise) => {
-    child.removeAllListeners("exit");
-    child.on("exit", () => resolvePromise());
-    child.kill("SIGKILL");
   });
 
 const tempDir = () => {
@@ -128,7 +96,7 @@ describe("cloudbox CLI", () => {
     assert.equal(before.Account, "222222222222");
     assert.match(before.Arn ?? "", /assumed-role\/durable-test\/durability/);
 
-    await killHard(first.child);
+    await stopServer(first.child);
 
     const second = await startServer(["--data-dir", dataDir]);
     const afterRestart = await asRole(second.endpoint).send(new GetCallerIdentityCommand({}));
@@ -136,6 +104,6 @@ describe("cloudbox CLI", () => {
     assert.equal(afterRestart.Arn, before.Arn);
     // One log line per request: service operation account region status ms.
     assert.match(second.output(), /sts GetCallerIdentity 222222222222 us-east-1 200 [\d.]+ms/);
-    await killHard(second.child);
+    await stopServer(second.child);
   });
 });

@@ -25,7 +25,7 @@ import { execFile } from "node:child_process";
 import { after, before } from "node:test";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { findAwsCliV2 } from "../helpers/aws-cli.js";
+import { awsCliEnv, findAwsCliV2 } from "../helpers/aws-cli.js";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 
 export const AMI = "ami-0123456789abcdef0";
@@ -151,18 +151,13 @@ export const runExample = (cb: Cloudbox, name: string, { accessKeyId = "00000000
   const cli = findAwsCliV2();
   assert.ok(cli, "AWS CLI v2 is required");
   const script = resolve(dirname(fileURLToPath(import.meta.url)), `../../examples/${name}/run.sh`);
-  const env = {
+  const env = awsCliEnv({
     PATH: `${dirname(cli)}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
-    HOME: process.env.HOME ?? "/tmp",
-    LANG: process.env.LANG ?? "C.UTF-8",
     CLOUDBOX_ENDPOINT: cb.endpoint,
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: "x",
-    AWS_DEFAULT_REGION: "us-east-1",
-    AWS_CONFIG_FILE: "/nonexistent/cloudbox-test/aws-config",
-    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/cloudbox-test/aws-credentials",
-    AWS_EC2_METADATA_DISABLED: "true",
-  };
+  });
+
   return new Promise((done) => {
     execFile("bash", [script], { env, encoding: "utf8", timeout: 600_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof (error as { code?: unknown }).code === "number" ? (error as { code: number }).code : 1) : 0;
