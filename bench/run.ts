@@ -15,11 +15,12 @@
  * the server's figures (on 2 cores, roughly one core each).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitForListening } from "../test/helpers/server-process.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -166,26 +167,6 @@ const runScenario = async (scenario: import("./scenarios.js").Scenario, endpoint
   };
 };
 
-const waitForListening = (child: ChildProcess): Promise<string> =>
-  new Promise((resolvePromise, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no listening line after 30 s:\n${out}${err}`)), 30_000);
-    child.stderr!.on("data", (d: Buffer) => (err += d));
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d;
-      const m = /Cloudbox listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolvePromise(m[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${out}${err}`));
-    });
-  });
-
 const health = async (endpoint: string): Promise<boolean> => {
   try {
     const res = await fetch(`${endpoint}/_cloudbox/health`);
@@ -228,7 +209,7 @@ const main = async () => {
   const cleanup = () => child.kill("SIGKILL");
   process.on("exit", cleanup);
   try {
-    const endpoint = await waitForListening(child);
+    const { endpoint } = await waitForListening(child);
     while (!(await health(endpoint))) await new Promise((r) => setTimeout(r, 1));
     const healthMs = performance.now() - spawnedAt;
     const rssAfterStartMb = rssMb(child.pid!);

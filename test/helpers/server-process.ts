@@ -24,10 +24,9 @@ export interface ServerProcess {
   output: () => string;
 }
 
-/** Starts `cloudbox start --port 0 --log-level info <args>`; resolves once it prints its endpoint. */
-export const startServer = (args: string[], spawnChild: (args: string[]) => ChildProcess = spawnCloudbox): Promise<ServerProcess> =>
+/** Resolves once a started `cloudbox start` prints its endpoint; rejects if it exits first or stays silent 30 s. */
+export const waitForListening = (child: ChildProcess): Promise<{ endpoint: string; output: () => string }> =>
   new Promise((resolvePromise, reject) => {
-    const child = spawnChild(["start", "--port", "0", "--log-level", "info", ...args]);
     let out = "";
     let err = "";
     const timer = setTimeout(() => reject(new Error(`cloudbox start printed nothing in time:\n${out}\n${err}`)), 30_000);
@@ -37,14 +36,20 @@ export const startServer = (args: string[], spawnChild: (args: string[]) => Chil
       const m = /Cloudbox listening on (http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolvePromise({ child, endpoint: m[1], output: () => out + err });
+        resolvePromise({ endpoint: m[1], output: () => out + err });
       }
     });
-    child.on("exit", (code) => {
+    child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`cloudbox start exited with ${code}:\n${out}\n${err}`));
     });
   });
+
+/** Starts `cloudbox start --port 0 --log-level info <args>`; resolves once it prints its endpoint. */
+export const startServer = async (args: string[], spawnChild: (args: string[]) => ChildProcess = spawnCloudbox): Promise<ServerProcess> => {
+  const child = spawnChild(["start", "--port", "0", "--log-level", "info", ...args]);
+  return { child, ...(await waitForListening(child)) };
+};
 
 /** Sends `signal` (SIGKILL for a crash) and resolves when the process has exited. */
 export const stopServer = (child: ChildProcess, signal: NodeJS.Signals = "SIGKILL"): Promise<void> =>
