@@ -25,7 +25,7 @@ import {
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { startCloudbox, type Cloudbox } from "../helpers/cloudbox.js";
 import { awsCli } from "../helpers/aws-cli.js";
-import { documentedFlowLogDdl } from "../helpers/flow-log-ddl.js";
+import { documentedFlowLogDdl, flowLogColumns } from "../helpers/flow-log-ddl.js";
 
 const A = "111111111111";
 const B = "222222222222";
@@ -59,34 +59,7 @@ const documentedDdl = (table: string, partition: string) =>
 
 /** The partition projection DDL as documented (accid, region, day), placeholders filled in. */
 const projectionDdl = (table: string) => `CREATE EXTERNAL TABLE IF NOT EXISTS ${table} (
-  version int,
-  account_id string,
-  interface_id string,
-  srcaddr string,
-  dstaddr string,
-  srcport int,
-  dstport int,
-  protocol bigint,
-  packets bigint,
-  bytes bigint,
-  start bigint,
-  \`end\` bigint,
-  action string,
-  log_status string,
-  vpc_id string,
-  subnet_id string,
-  instance_id string,
-  tcp_flags int,
-  type string,
-  pkt_srcaddr string,
-  pkt_dstaddr string,
-  az_id string,
-  sublocation_type string,
-  sublocation_id string,
-  pkt_src_aws_service string,
-  pkt_dst_aws_service string,
-  flow_direction string,
-  traffic_path int
+${flowLogColumns(["region"])}
 )
 PARTITIONED BY (accid string, region string, day string)
 ROW FORMAT DELIMITED
