@@ -40,6 +40,7 @@ import type { VpcPeeringConnection, VpcPeeringConnectionOptionsDescription, VpcP
 import { newResourceId, opDefiner, type OperationContext, type StorePort } from "../../../core/index.js";
 import type { FilterTable } from "../filters.js";
 import {
+  describeList,
   applyTagSpecifications,
   checkDryRun,
   getResource,
@@ -54,7 +55,7 @@ import {
 import { assertKnownRegion } from "../regions.js";
 import { anyOverlap } from "./cidr.js";
 import { connectivityErrors as errors } from "./errors.js";
-import { addRemoteView, describeList, getVisible, homeOf, listVisible, publicDoc } from "./store.js";
+import { addRemoteView, getVisible, homeOf, listVisible, publicDoc } from "./store.js";
 
 const defineOp = opDefiner<typeof import("@aws-sdk/client-ec2")>();
 

@@ -25,9 +25,7 @@
  * is refused until the foundation consults remote views (or keys rows by id and Region).
  */
 import type { StorePort } from "../../../core/index.js";
-import { commonErrors } from "../../../core/index.js";
-import { compileFilters, type Ec2Filter, type FilterTable } from "../filters.js";
-import { getResource, listResources, ownerOf, tagsOf, type Ec2Tag, type Scope } from "../foundation/index.js";
+import { getResource, listResources, ownerOf, type Scope } from "../foundation/index.js";
 
 export const connectivityMigrations: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS ec2_remote_views (
@@ -92,72 +90,6 @@ export const listVisible = <T>(store: StorePort, scope: Scope, type: string): T[
     if (doc) local.push(doc);
   }
   return local;
-};
-
-// ---------------------------------------------------------------------------------------------
-// Describe over a precomputed list (the foundation's describe() reads one Region's rows only).
-
-const encodeToken = (offset: number): string => Buffer.from(JSON.stringify({ o: offset }), "utf8").toString("base64url");
-const decodeToken = (token: string): number => {
-  try {
-    const o = (JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: unknown }).o;
-    if (typeof o === "number" && Number.isInteger(o) && o >= 0) return o;
-  } catch {
-    // fall through
-  }
-  throw commonErrors.invalidParameterValue(`Invalid value '${token}' for nextToken`);
-};
-
-export interface ListDescribeRequest {
-  ids?: readonly string[];
-  idsParameter?: string;
-  filters?: readonly Ec2Filter[];
-  maxResults?: number;
-  nextToken?: string;
-}
-
-/**
- * EC2's Describe* semantics over a list: ids (first missing id → NotFound), filters incl. tags,
- * MaxResults (min..max) and NextToken. Same rules as foundation/describe.ts.
- */
-export const describeList = <T>(
-  store: StorePort,
-  docs: readonly T[],
-  spec: { idOf: (d: T) => string; notFound: (id: string) => Error; filters: FilterTable<T & { Tags?: Ec2Tag[] }>; paging?: { min: number; max: number } },
-  req: ListDescribeRequest,
-): { items: Array<T & { Tags?: Ec2Tag[] }>; nextToken?: string } => {
-  const ids = req.ids?.length ? req.ids : undefined;
-  if (ids && req.maxResults !== undefined && spec.paging) {
-    throw commonErrors.invalidParameterValue(`The parameter ${req.idsParameter ?? "ids"} cannot be used with the parameter maxResults`);
-  }
-  if (req.maxResults !== undefined && spec.paging) {
-    const { min, max } = spec.paging;
-    if (!Number.isInteger(req.maxResults) || req.maxResults < min || req.maxResults > max) {
-      throw commonErrors.invalidParameterValue(`Value ( ${req.maxResults} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`);
-    }
-  }
-  const keep = compileFilters(req.filters, spec.filters, { tags: (item) => item.Tags });
-  let selected = docs;
-  if (ids) {
-    const byId = new Map(docs.map((d) => [spec.idOf(d), d] as const));
-    const missing = ids.find((id) => !byId.has(id));
-    if (missing !== undefined) throw spec.notFound(missing);
-    selected = docs.filter((d) => ids.includes(spec.idOf(d)));
-  }
-  const tags = tagsOf(store, selected.map(spec.idOf));
-  const matching = selected
-    .map((d) => {
-      const t = tags.get(spec.idOf(d));
-      return (t ? { ...d, Tags: t } : d) as T & { Tags?: Ec2Tag[] };
-    })
-    .filter(keep);
-  if (!spec.paging || (req.maxResults === undefined && req.nextToken === undefined)) return { items: matching };
-  const offset = req.nextToken ? decodeToken(req.nextToken) : 0;
-  const size = req.maxResults ?? spec.paging.max;
-  return {
-    items: matching.slice(offset, offset + size),
-    nextToken: offset + size < matching.length ? encodeToken(offset + size) : undefined,
-  };
 };
 
 /** Removes the internal `_`-prefixed fields of a stored document before it goes on the wire. */

@@ -51,6 +51,7 @@ import type {
 import { arn, newResourceId, opDefiner, type OperationContext, type StorePort } from "../../../core/index.js";
 import { compileFilters, type Ec2Filter, type FilterTable } from "../filters.js";
 import {
+  describeList,
   applyTagSpecifications,
   checkDryRun,
   deleteResource,
@@ -69,7 +70,7 @@ import { createEni, destroyEni, type EniDoc } from "../compute/network-interface
 import { firstFreeAddress, type SubnetDoc } from "../vpc/index.js";
 import { parseCidr, within, type Cidr } from "./cidr.js";
 import { connectivityErrors as errors } from "./errors.js";
-import { addRemoteView, describeList, getVisible, homeOf, listVisible, publicDoc, removeRemoteViews } from "./store.js";
+import { addRemoteView, getVisible, homeOf, listVisible, publicDoc, removeRemoteViews } from "./store.js";
 
 const defineOp = opDefiner<typeof import("@aws-sdk/client-ec2")>();
 

@@ -72,33 +72,38 @@ const sqlTagFilter = (filters: readonly Ec2Filter[] | undefined): { key: string;
   return undefined;
 };
 
-export const describe = <T>(store: StorePort, scope: Scope, spec: DescribeSpec<T>, req: DescribeRequest): DescribePage<T> => {
-  const ids = req.ids?.length ? req.ids : undefined;
-  if (ids && req.maxResults !== undefined && spec.paging) {
+/** Refuses MaxResults with ids and MaxResults out of the call's range, before any work. */
+const checkPaging = (paging: { min: number; max: number } | undefined, req: DescribeRequest): void => {
+  if (!paging) return;
+  if (req.ids?.length && req.maxResults !== undefined) {
     throw commonErrors.invalidParameterValue(`The parameter ${req.idsParameter ?? "ids"} cannot be used with the parameter maxResults`);
   }
-  if (req.maxResults !== undefined && spec.paging) {
-    const { min, max } = spec.paging;
+  if (req.maxResults !== undefined) {
+    const { min, max } = paging;
     if (!Number.isInteger(req.maxResults) || req.maxResults < min || req.maxResults > max) {
       throw commonErrors.invalidParameterValue(
         `Value ( ${req.maxResults} ) for parameter maxResults is invalid. Expecting a value between ${min} and ${max}.`,
       );
     }
   }
+};
+
+/** What describeList needs of a resource family: DescribeSpec without the store's narrowing. */
+export type ListSpec<T> = Pick<DescribeSpec<T>, "idOf" | "notFound" | "filters" | "paging">;
+
+/** Ids (first missing id → NotFound), tags, filters and one page, over documents already loaded. */
+const selectPage = <T>(store: StorePort, docs: readonly T[], spec: ListSpec<T>, req: DescribeRequest): DescribePage<T> => {
   const keep = compileFilters(req.filters, spec.filters, { tags: (item) => item.Tags });
-  const docs = listResources<T>(store, scope, spec.type, {
-    ids,
-    parent: spec.parent,
-    tag: sqlTagFilter(req.filters),
-    fields: sqlFieldFilters(req.filters, spec.sqlFields),
-  });
+  const ids = req.ids?.length ? req.ids : undefined;
+  let selected = docs;
   if (ids) {
     const found = new Set(docs.map(spec.idOf));
     const missing = ids.find((id) => !found.has(id));
     if (missing !== undefined) throw spec.notFound(missing);
+    selected = docs.filter((d) => ids.includes(spec.idOf(d)));
   }
-  const tags = tagsOf(store, docs.map(spec.idOf));
-  const matching = docs
+  const tags = tagsOf(store, selected.map(spec.idOf));
+  const matching = selected
     .map((d) => {
       const t = tags.get(spec.idOf(d));
       return (t ? { ...d, Tags: t } : d) as T & { Tags?: Ec2Tag[] };
@@ -109,6 +114,27 @@ export const describe = <T>(store: StorePort, scope: Scope, spec: DescribeSpec<T
   const size = req.maxResults ?? spec.paging.max;
   const items = matching.slice(offset, offset + size);
   return { items, nextToken: offset + size < matching.length ? encodeToken(offset + size) : undefined };
+};
+
+/** Describe* over the resource store: exact tag and field filters narrow the SQL query. */
+export const describe = <T>(store: StorePort, scope: Scope, spec: DescribeSpec<T>, req: DescribeRequest): DescribePage<T> => {
+  checkPaging(spec.paging, req);
+  const docs = listResources<T>(store, scope, spec.type, {
+    ids: req.ids?.length ? req.ids : undefined,
+    parent: spec.parent,
+    tag: sqlTagFilter(req.filters),
+    fields: sqlFieldFilters(req.filters, spec.sqlFields),
+  });
+  return selectPage(store, docs, spec, req);
+};
+
+/**
+ * Describe* over a list the caller built (resources visible across Regions, kept outside the
+ * resource store: connectivity/store.ts), with the same rules as describe.
+ */
+export const describeList = <T>(store: StorePort, docs: readonly T[], spec: ListSpec<T>, req: DescribeRequest): DescribePage<T> => {
+  checkPaging(spec.paging, req);
+  return selectPage(store, docs, spec, req);
 };
 
 /** Resources without Tags in the output get `Tags` only when they have some, as EC2 does. */
