@@ -18,6 +18,7 @@
  * A condition that names another declared field tests that field (`[a, b = 1 || a = 2]`); any other
  * name tests the field it is written in.
  */
+import { readConditionToken, type CondToken } from "./condition-tokens.js";
 import { FilterPatternSyntaxError, compare, literalOf, type Literal, type Operator } from "./values.js";
 
 type Cond =
@@ -52,41 +53,19 @@ const splitTop = (body: string): string[] => {
   return parts;
 };
 
-type Tok = { t: "and" | "or" } | { t: "op"; v: Operator } | { t: "word"; v: string; quoted: boolean };
+type Tok = CondToken;
 
 const tokenizeCond = (src: string): Tok[] => {
   const out: Tok[] = [];
   let i = 0;
   while (i < src.length) {
-    const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
-    if (src.startsWith("&&", i)) { out.push({ t: "and" }); i += 2; continue; }
-    if (src.startsWith("||", i)) { out.push({ t: "or" }); i += 2; continue; }
-    const op = ["!=", "<=", ">=", "=", "<", ">"].find((o) => src.startsWith(o, i));
-    if (op) { out.push({ t: "op", v: op as Operator }); i += op.length; continue; }
-    if (c === '"') {
-      let j = i + 1;
-      let text = "";
-      while (j < src.length && src[j] !== '"') {
-        if (src[j] === "\\" && j + 1 < src.length) { text += src[j + 1]; j += 2; continue; }
-        text += src[j++];
-      }
-      out.push({ t: "word", v: text, quoted: true });
-      i = j + 1;
+    if (/\s/.test(src[i])) {
+      i++;
       continue;
     }
-    if (c === "%") {
-      const end = src.indexOf("%", i + 1);
-      if (end < 0) throw new FilterPatternSyntaxError("Unterminated regex in filter pattern");
-      out.push({ t: "word", v: src.slice(i, end + 1), quoted: false });
-      i = end + 1;
-      continue;
-    }
-    let j = i;
-    while (j < src.length && !/[\s=!<>&|"]/.test(src[j])) j++;
-    if (j === i) throw new FilterPatternSyntaxError(`Unexpected character '${c}' in filter pattern`);
-    out.push({ t: "word", v: src.slice(i, j), quoted: false });
-    i = j;
+    const [tok, next] = readConditionToken(src, i, /[\s=!<>&|"]/);
+    out.push(tok);
+    i = next;
   }
   return out;
 };

@@ -11,6 +11,7 @@
  * {$.users != 1} will fail to match a log event where users is an array."
  * Not done: `$.*` / `[*]` selector wildcards (not on the documented grammar).
  */
+import { readConditionToken } from "./condition-tokens.js";
 import { FilterPatternSyntaxError, literalOf, compare, type Literal, type Operator } from "./values.js";
 
 type Step = { kind: "prop"; name: string } | { kind: "index"; index: number };
@@ -38,35 +39,10 @@ const tokenize = (src: string): Tok[] => {
     }
     if (c === "(") { out.push({ t: "lp" }); i++; continue; }
     if (c === ")") { out.push({ t: "rp" }); i++; continue; }
-    if (src.startsWith("&&", i)) { out.push({ t: "and" }); i += 2; continue; }
-    if (src.startsWith("||", i)) { out.push({ t: "or" }); i += 2; continue; }
-    const op = ["!=", "<=", ">=", "=", "<", ">"].find((o) => src.startsWith(o, i));
-    if (op) { out.push({ t: "op", v: op as Operator }); i += op.length; continue; }
-    if (c === '"') {
-      let j = i + 1;
-      let text = "";
-      while (j < src.length && src[j] !== '"') {
-        if (src[j] === "\\" && j + 1 < src.length) { text += src[j + 1]; j += 2; continue; }
-        text += src[j++];
-      }
-      if (j >= src.length) throw new FilterPatternSyntaxError("Unterminated quoted string in filter pattern");
-      out.push({ t: "word", v: text, quoted: true });
-      i = j + 1;
-      continue;
-    }
-    if (c === "%") {
-      const end = src.indexOf("%", i + 1);
-      if (end < 0) throw new FilterPatternSyntaxError("Unterminated regex in filter pattern");
-      out.push({ t: "word", v: src.slice(i, end + 1), quoted: false });
-      i = end + 1;
-      continue;
-    }
-    let j = i;
-    while (j < src.length && !/[\s()=!<>&|"]/.test(src[j])) j++;
-    if (j === i) throw new FilterPatternSyntaxError(`Unexpected character '${c}' in filter pattern`);
-    const w = src.slice(i, j);
-    out.push(w.startsWith("$") ? { t: "sel", v: w } : { t: "word", v: w, quoted: false });
-    i = j;
+    const [tok, next] = readConditionToken(src, i, /[\s()=!<>&|"]/);
+    // A bare word that starts with $ is a selector ($.field, $.list[0]).
+    out.push(tok.t === "word" && !tok.quoted && tok.v.startsWith("$") ? { t: "sel", v: tok.v } : tok);
+    i = next;
   }
   return out;
 };
